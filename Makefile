@@ -1,0 +1,22 @@
+# Soundpath — the two commands are `make run` and `make test` (see README.md).
+.PHONY: run test install check lint format worker web engines benchmarks clean
+
+install:
+	@bash scripts/install.sh
+
+run: install
+	@bash scripts/run.sh
+
+test: install
+	@bash scripts/test.sh
+
+check lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+clean:
+	rm -rf var/ staticfiles/ .pytest_cache .ruff_cache

@@ -1,0 +1,129 @@
+"""Curriculum reads: the roadmap with a learner's progress, phase and topic pages, search."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from curriculum.models import Phase, Resource, Topic, TopicProgress
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    phase: Phase
+    topic_count: int
+    done: int
+    started: int
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.topic_count) if self.topic_count else 0
+
+
+def roadmap_phases(*, user) -> list[PhaseProgress]:
+    """Active phases in order, each with its topic count and the user's done/started counts."""
+    active_topics = Q(topics__is_active=True)
+    counts = {"topic_count": Count("topics", filter=active_topics, distinct=True)}
+    if user.is_authenticated:
+        mine = active_topics & Q(topics__progress__user=user)
+        counts["done"] = Count("topics", filter=mine & Q(topics__progress__status="done"), distinct=True)
+        counts["started"] = Count(
+            "topics", filter=mine & Q(topics__progress__status="started"), distinct=True
+        )
+    phases = Phase.objects.filter(is_active=True).annotate(**counts).order_by("order")
+    return [PhaseProgress(p, p.topic_count, getattr(p, "done", 0), getattr(p, "started", 0)) for p in phases]
+
+
+def user_status_by_topic(*, user, topics=None) -> dict[int, str]:
+    if not user.is_authenticated:
+        return {}
+    rows = TopicProgress.objects.filter(user=user)
+    if topics is not None:
+        rows = rows.filter(topic__in=topics)
+    return dict(rows.values_list("topic_id", "status"))
+
+
+def phase_topics(*, phase: Phase) -> QuerySet[Topic]:
+    return phase.topics.filter(is_active=True).order_by("order")
+
+
+def topic_for_page(*, slug: str) -> Topic:
+    """One topic with its phase, resources and prerequisites loaded in a fixed number of queries."""
+    return (
+        Topic.objects.select_related("phase")
+        .prefetch_related(
+            Prefetch("resources", queryset=Resource.objects.order_by("order")),
+            Prefetch("prerequisites", queryset=Topic.objects.select_related("phase")),
+            Prefetch("unlocks", queryset=Topic.objects.active().select_related("phase")),
+        )
+        .get(slug=slug)
+    )
+
+
+def resources_by_kind(*, topic: Topic) -> list[tuple[str, list[Resource]]]:
+    labels = dict(Resource.Kind.choices)
+    groups: dict[str, list[Resource]] = {}
+    for resource in topic.resources.all():
+        groups.setdefault(resource.kind, []).append(resource)
+    order = list(labels)
+    return [(labels[k], groups[k]) for k in sorted(groups, key=order.index)]
+
+
+def topic_search(*, query: str, limit: int = 50) -> list[Topic]:
+    """Topics whose title, summary, skills or text mention every word of the query; title hits first."""
+    words = [w for w in query.split() if w][:8]
+    if not words:
+        return []
+    matches = Topic.objects.active().select_related("phase")
+    for word in words:
+        matches = matches.filter(
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(skills__icontains=word)
+            | Q(body_markdown__icontains=word)
+        )
+    found = list(matches[: limit * 2])
+    lowered = [w.lower() for w in words]
+
+    def rank(topic: Topic) -> tuple[int, int, int]:
+        in_title = sum(w in topic.title.lower() for w in lowered)
+        in_summary = sum(w in topic.summary.lower() for w in lowered)
+        return (-in_title, -in_summary, topic.phase.order * 100 + topic.order)
+
+    return sorted(found, key=rank)[:limit]
+
+
+def continue_topic(*, user) -> Topic | None:
+    """Where to pick up: the most recently touched unfinished topic, else the first not yet done."""
+    if not user.is_authenticated:
+        return None
+    latest = (
+        TopicProgress.objects.filter(user=user, status="started", topic__is_active=True)
+        .select_related("topic__phase")
+        .order_by("-updated_at")
+        .first()
+    )
+    if latest:
+        return latest.topic
+    done = TopicProgress.objects.filter(user=user, status="done").values("topic_id")
+    return Topic.objects.active().exclude(id__in=done).select_related("phase").first()
+
+
+def learner_totals(*, user) -> dict[str, int]:
+    active = Topic.objects.active()
+    rows = TopicProgress.objects.filter(user=user, topic__in=active).values("status").annotate(n=Count("id"))
+    by_status = {r["status"]: r["n"] for r in rows}
+    return {
+        "topics": active.count(),
+        "done": by_status.get("done", 0),
+        "started": by_status.get("started", 0),
+    }
+
+
+def topic_question_count(*, topic: Topic) -> int:
+    """Interview questions whose topics include this one (0 until the question bank is imported)."""
+    from django.apps import apps
+
+    if not apps.is_installed("quiz"):
+        return 0
+    question = apps.get_model("quiz", "Question")
+    return question.objects.filter(topics=topic, is_active=True).count()

@@ -1,0 +1,69 @@
+"""Roadmap, phase, topic and search pages, and the learner's progress button."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from curriculum import selectors, services
+from curriculum.models import Phase, Topic
+from demos.catalog import demo_info
+
+
+def roadmap(request: HttpRequest) -> HttpResponse:
+    phases = selectors.roadmap_phases(user=request.user)
+    total_weeks = sum(p.phase.weeks or 0 for p in phases) or 1
+    return render(request, "curriculum/roadmap.html", {"phases": phases, "total_weeks": total_weeks})
+
+
+def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    phase = get_object_or_404(Phase, slug=slug, is_active=True)
+    topics = list(selectors.phase_topics(phase=phase))
+    status = selectors.user_status_by_topic(user=request.user, topics=topics)
+    rows = [(topic, status.get(topic.id)) for topic in topics]
+    done = sum(1 for _, s in rows if s == "done")
+    percent = round(100 * done / len(rows)) if rows else 0
+    return render(
+        request, "curriculum/phase.html", {"phase": phase, "rows": rows, "done": done, "percent": percent}
+    )
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        topic = selectors.topic_for_page(slug=slug)
+    except Topic.DoesNotExist as exc:
+        raise Http404("No such topic") from exc
+    prerequisites = list(topic.prerequisites.all())
+    status = selectors.user_status_by_topic(user=request.user, topics=[topic, *prerequisites])
+    context = {
+        "topic": topic,
+        "status": status.get(topic.id),
+        "prerequisites": [(p, status.get(p.id)) for p in prerequisites],
+        "unlocks": list(topic.unlocks.all()),
+        "resource_groups": selectors.resources_by_kind(topic=topic),
+        "demos": [d for d in (demo_info(s) for s in topic.demos) if d],
+        "question_count": selectors.topic_question_count(topic=topic),
+    }
+    return render(request, "curriculum/topic.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = selectors.topic_search(query=query) if query else []
+    return render(request, "curriculum/search.html", {"query": query, "results": results})
+
+
+@login_required
+@require_POST
+def topic_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    try:
+        services.topic_progress_mark(user=request.user, topic=topic, status=request.POST.get("status", ""))
+    except services.ProgressError as exc:
+        messages.error(request, str(exc))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("curriculum:topic", slug=topic.slug)

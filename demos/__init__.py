@@ -1,0 +1,1 @@
+"""Gradio demos, one module per technology; `catalog` is the light list the web side reads."""

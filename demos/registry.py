@@ -1,0 +1,17 @@
+"""Which demos are built, and how to build each (import paths only: nothing heavy at import)."""
+
+import importlib
+
+# slug → "module:function" returning a gr.Blocks. Add a line here to mount a new demo.
+DEMO_BUILDERS: dict[str, str] = {
+    "fundamentals": "demos.fundamentals:build",
+}
+
+
+def available_demo_slugs() -> frozenset[str]:
+    return frozenset(DEMO_BUILDERS)
+
+
+def build_demo(slug: str):
+    module_name, func_name = DEMO_BUILDERS[slug].split(":")
+    return getattr(importlib.import_module(module_name), func_name)()

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the whole platform on this machine: migrates, imports the curriculum, makes the demo
+# accounts, then starts the web server (Django + Gradio demos) and one Celery worker.
+# With no configuration it uses embedded defaults (SQLite, a SQLite-backed Celery broker);
+# set DATABASE_URL / CELERY_BROKER_URL to use PostgreSQL and Redis. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-webapp.settings.base}
+export SOUNDPATH_VAR_DIR=${SOUNDPATH_VAR_DIR:-$PWD/var}
+export NUMBA_CACHE_DIR=${NUMBA_CACHE_DIR:-$SOUNDPATH_VAR_DIR/numba-cache}
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+PY=.venv/bin/python
+mkdir -p "$SOUNDPATH_VAR_DIR"
+
+say() { printf '\033[1m[soundpath]\033[0m %s\n' "$*"; }
+
+say "database: ${DATABASE_URL:-embedded SQLite in $SOUNDPATH_VAR_DIR}; broker: ${CELERY_BROKER_URL:-embedded SQLite broker}"
+$PY manage.py migrate --noinput -v 0
+$PY manage.py import_curriculum
+$PY manage.py collectstatic --noinput -v 0
+$PY manage.py demo_accounts
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  say "stopping…"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+.venv/bin/celery -A workers.celery worker --pool=solo -Q cpu,gpu -n "worker@%h" -l INFO \
+  --without-mingle --without-gossip &
+pids+=($!)
+.venv/bin/uvicorn webapp.asgi:application --host "$HOST" --port "$PORT" &
+pids+=($!)
+
+say "starting… open http://$HOST:$PORT/ once uvicorn says it is running (Ctrl-C stops everything)"
+wait -n "${pids[@]}"

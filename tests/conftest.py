@@ -1,0 +1,75 @@
+"""Shared fixtures: a small curriculum on disk, users, and real processes (Celery worker)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.factories import InstructorFactory, UserFactory
+from tests.processes import celery_worker_process
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_learner(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def instructor(db):
+    return InstructorFactory()
+
+
+class ContentTree:
+    """Writes phase and topic files in the content format, for import tests."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "phases").mkdir(parents=True, exist_ok=True)
+        (root / "topics").mkdir(parents=True, exist_ok=True)
+
+    def phase(self, slug: str, order: int, **fields) -> Path:
+        data = {"id": slug, "order": order, "title": f"Phase {slug}", "duration": "3 weeks", "weeks": 3,
+                "goals": ["Learn it."], **fields}  # fmt: skip
+        return self._write(self.root / "phases" / f"{slug}.md", data, f"About {slug}.")
+
+    def topic(self, slug: str, phase: str, order: int, body: str = "## Why\nBecause.", **fields) -> Path:
+        data = {
+            "id": slug, "phase": phase, "order": order, "title": f"Topic {slug}",
+            "summary": f"Summary of {slug}.", "levels": ["mid"], "skills": ["dsp"],
+            "prerequisites": [], "estimated_hours": 4, "demos": [],
+            "resources": [{"title": "CTC explained", "url": "https://distill.pub/2017/ctc/", "kind": "article"}],
+            **fields,
+        }  # fmt: skip
+        return self._write(self.root / "topics" / phase / f"{slug}.md", data, body)
+
+    def _write(self, path: Path, data: dict, body: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{yaml.safe_dump(data, sort_keys=False)}---\n{body}\n", encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def content(tmp_path) -> ContentTree:
+    tree = ContentTree(tmp_path / "content")
+    tree.phase("basics", 1)
+    tree.phase("speech", 2, weeks=None, duration="continuous")
+    tree.topic("sampling", "basics", 1)
+    tree.topic("spectrograms", "basics", 2, prerequisites=["sampling"])
+    tree.topic("ctc", "speech", 1, prerequisites=["spectrograms"], demos=["asr"])
+    return tree
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process on the real broker, using the test database."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        db_name = connection.settings_dict["NAME"]
+    with celery_worker_process(db_name=db_name) as worker:
+        yield worker

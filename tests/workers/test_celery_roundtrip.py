@@ -1,0 +1,22 @@
+"""A task through the real broker to a real worker process, which reads the same database."""
+
+import os
+import uuid
+
+import pytest
+
+from tests.factories import TopicFactory
+from workers.tasks import health_check
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def test_celery_round_trip_through_real_worker(celery_worker):
+    TopicFactory.create_batch(3)
+    token = uuid.uuid4().hex
+
+    result = health_check.delay(token).get(timeout=60)
+
+    assert result["token"] == token
+    assert result["worker_pid"] == celery_worker.pid != os.getpid()
+    assert result["topics_in_database"] == 3

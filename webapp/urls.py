@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from webapp import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("roadmap/", include("curriculum.urls")),
+    path("demos/", views.demos_index, name="demos"),
+    path("accounts/", include("webapp.accounts.urls")),
+    path("admin/", admin.site.urls),
+]

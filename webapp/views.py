@@ -1,0 +1,22 @@
+"""Home page and the demos index."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from curriculum import selectors
+from demos.catalog import DEMOS
+from demos.registry import available_demo_slugs
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {"phases": selectors.roadmap_phases(user=request.user)}
+    if request.user.is_authenticated:
+        context["continue_topic"] = selectors.continue_topic(user=request.user)
+        context["totals"] = selectors.learner_totals(user=request.user)
+    return render(request, "home.html", context)
+
+
+def demos_index(request: HttpRequest) -> HttpResponse:
+    available = available_demo_slugs()
+    demos = [(demo, demo.slug in available) for demo in DEMOS]
+    return render(request, "demos_index.html", {"demos": demos})

@@ -1,0 +1,1 @@
+"""Celery app, inference jobs and the speech engines (engines have no Django imports)."""

@@ -1,0 +1,138 @@
+"""Reading user audio safely: limits checked before decoding, one clear error per failure.
+
+Plain Python (no Django): the web process, the demos and the workers all read audio here.
+"""
+
+import math
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+# Formats soundfile decodes itself; anything else (mp3/ogg-opus/webm/m4a from browsers) goes
+# through ffmpeg.
+_SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".aiff", ".aif"}
+
+
+class AudioInputError(ValueError):
+    """The input cannot be used; the message is written for the person who uploaded it."""
+
+
+@dataclass(frozen=True)
+class AudioLimits:
+    max_bytes: int = 50 * 1024 * 1024
+    max_seconds: float = 600.0
+    min_seconds: float = 0.1
+
+
+@dataclass(frozen=True)
+class Audio:
+    samples: np.ndarray  # float32, mono, shape (n,), in [-1, 1]
+    sample_rate: int
+    source_sample_rate: int
+    source_channels: int
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+def probe_duration(path: Path) -> tuple[float, int, int] | None:
+    """(seconds, sample rate, channels) from the header alone, or None if soundfile cannot read it."""
+    import soundfile as sf
+
+    try:
+        info = sf.info(str(path))
+    except (RuntimeError, sf.LibsndfileError):
+        return None
+    return info.frames / info.samplerate, info.samplerate, info.channels
+
+
+def load_audio(
+    path: str | Path, *, target_sr: int | None = 16000, limits: AudioLimits | None = None
+) -> Audio:
+    """Decode `path` to mono float32 at `target_sr` (None keeps the file's rate)."""
+    import soundfile as sf
+
+    limits = limits or AudioLimits()
+    path = Path(path)
+    if not path.is_file():
+        raise AudioInputError("The audio file is missing.")
+    size = path.stat().st_size
+    if size == 0:
+        raise AudioInputError("The file is empty (0 bytes).")
+    if size > limits.max_bytes:
+        raise AudioInputError(
+            f"The file is {size / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB."
+        )
+    header = probe_duration(path)
+    if header is not None:
+        seconds, source_sr, channels = header
+        _check_duration(seconds, limits)
+        try:
+            data, source_sr = sf.read(str(path), dtype="float32", always_2d=True)
+        except (RuntimeError, sf.LibsndfileError) as exc:
+            raise AudioInputError(f"The audio data is damaged or truncated ({exc}).") from exc
+    else:
+        data, source_sr = _decode_with_ffmpeg(path, limits)
+    channels = data.shape[1]
+    if data.shape[0] == 0:
+        raise AudioInputError("The file contains no audio samples.")
+    if not np.isfinite(data).all():
+        raise AudioInputError("The audio contains invalid samples (NaN or infinity).")
+    mono = data.mean(axis=1)
+    _check_duration(len(mono) / source_sr, limits)
+    peak = float(np.abs(mono).max())
+    if peak > 1.0:  # float files may exceed full scale; keep the shape, not the clipping
+        mono = mono / peak
+    if target_sr and target_sr != source_sr:
+        mono = _resample(mono, source_sr, target_sr)
+    return Audio(np.ascontiguousarray(mono, dtype=np.float32), target_sr or source_sr, source_sr, channels)
+
+
+def _check_duration(seconds: float, limits: AudioLimits) -> None:
+    if not math.isfinite(seconds) or seconds > limits.max_seconds:
+        raise AudioInputError(
+            f"The recording is {_human_duration(seconds)} long; the limit is {_human_duration(limits.max_seconds)}."
+        )
+    if seconds < limits.min_seconds:
+        raise AudioInputError(
+            f"The recording is too short ({seconds:.2f} s); give at least {limits.min_seconds} s."
+        )
+
+
+def _human_duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "of unknown length"
+    return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} minutes"
+
+
+def _resample(samples: np.ndarray, source_sr: int, target_sr: int) -> np.ndarray:
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    g = gcd(source_sr, target_sr)
+    return resample_poly(samples, target_sr // g, source_sr // g).astype(np.float32)
+
+
+def _decode_with_ffmpeg(path: Path, limits: AudioLimits) -> tuple[np.ndarray, int]:
+    """Compressed formats: ffmpeg decodes to 32-bit float mono 48 kHz, stopping at the duration limit."""
+    if shutil.which("ffmpeg") is None:
+        raise AudioInputError(
+            "This format needs ffmpeg, which is not installed on the server; upload WAV or FLAC."
+        )
+    sr = 48000
+    cmd = [
+        "ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-t", str(limits.max_seconds + 1),
+        "-ac", "1", "-ar", str(sr), "-f", "f32le", "-",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    if proc.returncode != 0 or not proc.stdout:
+        reason = proc.stderr.decode(errors="replace").strip().splitlines()
+        detail = reason[-1] if reason else "unrecognised data"
+        raise AudioInputError(f"This file is not audio we can read ({detail}).")
+    samples = np.frombuffer(proc.stdout, dtype=np.float32).reshape(-1, 1)
+    return samples, sr
