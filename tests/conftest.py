@@ -1,5 +1,10 @@
 """Shared fixtures: a small curriculum on disk, users, and real processes (Celery worker)."""
 
+import os
+
+# No model hub, ever: any code that tries to download weights fails loudly in the tests.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 from pathlib import Path
 
 import pytest
