@@ -17,3 +17,12 @@ def health_check(token: str) -> dict:
         "host": socket.gethostname(),
         "topics_in_database": Topic.objects.count(),
     }
+
+
+@shared_task(name="workers.run_inference_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_inference_job(job_id: str) -> None:
+    """Acknowledged only when done, so a worker that dies mid-job leaves it to be re-delivered;
+    `job_run` is idempotent and counts attempts, so a poison job fails after JOB_MAX_ATTEMPTS."""
+    from workers.services import job_run
+
+    job_run(job_id=job_id)

@@ -123,3 +123,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Inference jobs.
+JOB_MAX_CONCURRENT_PER_USER = env.int("JOB_MAX_CONCURRENT_PER_USER", default=2)
+JOB_MAX_PER_DAY_PER_USER = env.int("JOB_MAX_PER_DAY_PER_USER", default=200)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)  # a job that kills its worker this often fails
+JOB_UPLOAD_MAX_BYTES = env.int("JOB_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+JOB_AUDIO_MAX_SECONDS = env.float("JOB_AUDIO_MAX_SECONDS", default=600.0)
+JOB_TEXT_MAX_CHARS = env.int("JOB_TEXT_MAX_CHARS", default=5000)
+# Soft limit (the job is told to stop and fails with a message), hard limit (the worker kills it).
+JOB_TIME_LIMIT_DEFAULT = env.int("JOB_TIME_LIMIT_DEFAULT", default=300)
+JOB_TIME_LIMITS = {
+    "asr": env.int("JOB_TIME_LIMIT_ASR", default=300),
+    "diarization": env.int("JOB_TIME_LIMIT_DIARIZATION", default=600),
+    "music-generation": env.int("JOB_TIME_LIMIT_MUSIC_GENERATION", default=1200),
+    "keyword-spotting": env.int("JOB_TIME_LIMIT_KEYWORD_SPOTTING", default=1200),
+}
+JOB_HARD_LIMIT_GRACE = 30
+# Send torch engines to the 'gpu' queue (run a GPU worker with `-Q gpu --pool=solo`).
+JOB_GPU_QUEUE_ENABLED = env.bool("JOB_GPU_QUEUE_ENABLED", default=False)
+# Redis/SQS re-deliver an unacknowledged job after this long; it must exceed the longest hard limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=max([JOB_TIME_LIMIT_DEFAULT, *JOB_TIME_LIMITS.values()]) + 600
+    ),
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

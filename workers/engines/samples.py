@@ -1,0 +1,30 @@
+"""A sample request per capability, on the shipped clips: what `manage.py engines --check` runs."""
+
+from pathlib import Path
+from typing import Any
+
+from demos.samples import SCALE_C_MAJOR, SPEECH_EN, SPEECH_EN_F
+
+SampleRequest = tuple[dict[str, Path], str, dict[str, Any]]  # (audio inputs, text, params)
+
+SAMPLE_REQUESTS: dict[str, SampleRequest] = {
+    "vad": ({"audio": SPEECH_EN}, "", {}),
+    "asr": ({"audio": SPEECH_EN}, "", {}),
+    "tts": ({}, "Soundpath turns sound into understanding.", {}),
+    "speaker-embedding": ({"enrolment": SPEECH_EN, "test": SPEECH_EN_F}, "", {}),
+    "diarization": ({"audio": SPEECH_EN}, "", {}),
+    "enhancement": ({"audio": SPEECH_EN}, "", {}),
+    "separation": ({"audio": SCALE_C_MAJOR}, "", {}),
+    "voice-conversion": ({"source": SPEECH_EN, "target": SPEECH_EN_F}, "", {}),
+    "voice-cloning": ({"reference": SPEECH_EN_F}, "This voice was borrowed with consent.", {}),
+    "pitch": ({"audio": SCALE_C_MAJOR}, "", {}),
+    "audio-to-midi": ({"audio": SCALE_C_MAJOR}, "", {}),
+    "audio-tagging": ({"audio": SPEECH_EN}, "", {}),
+    "keyword-spotting": ({"audio": SPEECH_EN}, "", {}),
+    "music-generation": ({}, "", {"length_steps": 64, "seed": 1}),
+    "sentence-embedding": (
+        {},
+        "",
+        {"sentences": ["A spectrogram shows energy over time.", "Cats sleep a lot."]},
+    ),
+}

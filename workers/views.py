@@ -1,0 +1,88 @@
+"""Job pages: submit, my jobs, one job (live progress), its status as JSON, cancel, result files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from workers import selectors, services
+from workers.forms import JobForm
+from workers.models import InferenceJob, JobResultFile
+
+
+def _job_or_404(job_id, user) -> InferenceJob:
+    try:
+        return selectors.job_for_owner(job_id=job_id, user=user)
+    except InferenceJob.DoesNotExist as exc:
+        raise Http404("No such job") from exc
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = selectors.jobs_for_user(user=request.user)[:100]
+    return render(request, "workers/job_list.html", {"jobs": jobs})
+
+
+@login_required
+def job_new(request: HttpRequest, capability: str) -> HttpResponse:
+    from workers.engines.registry import BACKENDS, engine_classes
+
+    if capability not in BACKENDS:
+        raise Http404("Unknown capability")
+    backends = [(cls.backend, f"{cls.backend} — {cls.card.engine}") for cls in engine_classes(capability)]
+    form = JobForm(request.POST or None, request.FILES or None, backends=backends)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("audio")
+        files = [services.UploadedInput("audio", upload, upload.name, upload.size)] if upload else []
+        try:
+            job = services.job_submit(
+                user=request.user, capability=capability, backend=form.cleaned_data["backend"] or None,
+                files=files, text=form.cleaned_data["text"], params=form.cleaned_data["params"], origin="form",
+            )  # fmt: skip
+        except services.JobRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("workers:job", job_id=job.id)
+    return render(request, "workers/job_new.html", {"form": form, "capability": capability})
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id) -> HttpResponse:
+    job = _job_or_404(job_id, request.user)
+    context = {
+        "job": job,
+        "status": selectors.job_status_payload(job=job),
+        "audio_files": [f for f in job.result_files.all() if f.is_audio],
+        "other_files": [f for f in job.result_files.all() if not f.is_audio],
+    }
+    return render(request, "workers/job_detail.html", context)
+
+
+@login_required
+def job_status(request: HttpRequest, job_id) -> JsonResponse:
+    job = _job_or_404(job_id, request.user)
+    return JsonResponse(selectors.job_status_payload(job=job))
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, job_id) -> HttpResponse:
+    job = _job_or_404(job_id, request.user)
+    if services.job_cancel(job=job, user=request.user):
+        messages.success(request, "The job was cancelled.")
+    else:
+        messages.info(request, "The job had already finished.")
+    return redirect("workers:job", job_id=job.id)
+
+
+@login_required
+def result_file(request: HttpRequest, file_id: int) -> FileResponse:
+    try:
+        stored = selectors.result_file_for_owner(file_id=file_id, user=request.user)
+    except JobResultFile.DoesNotExist as exc:
+        raise Http404("No such file") from exc
+    download = request.GET.get("download") == "1"
+    return FileResponse(
+        stored.file.open("rb"), as_attachment=download, filename=stored.name, content_type=stored.content_type
+    )
