@@ -31,7 +31,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/celery -A workers.celery worker --pool=solo -Q cpu,gpu -n "worker@%h" -l INFO \
+.venv/bin/celery -A workers.celery worker --pool=prefork --concurrency=1 -Q cpu,gpu -n "worker@%h" -l INFO \
   --without-mingle --without-gossip &
 pids+=($!)
 .venv/bin/uvicorn webapp.asgi:application --host "$HOST" --port "$PORT" &

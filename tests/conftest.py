@@ -69,12 +69,22 @@ def content(tmp_path) -> ContentTree:
     return tree
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker(django_db_setup, django_db_blocker):
-    """A real Celery worker process on the real broker, using the test database."""
+    """A real Celery worker process on the real broker, using the test database (one per module,
+    so modules that start their own workers never compete with it for jobs)."""
     from django.db import connection
 
     with django_db_blocker.unblock():
         db_name = connection.settings_dict["NAME"]
     with celery_worker_process(db_name=db_name) as worker:
         yield worker
+
+
+@pytest.fixture(scope="session")
+def pyannote_sample() -> tuple[Path, Path]:
+    """pyannote.audio's shipped 30 s two-speaker clip and its reference RTTM."""
+    import importlib.util
+
+    folder = Path(importlib.util.find_spec("pyannote.audio").submodule_search_locations[0]) / "sample"
+    return folder / "sample.wav", folder / "sample.rttm"

@@ -27,8 +27,9 @@ def process_env(*, db_name: str, **extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def celery_worker_process(
-    *, db_name: str, queues: str = "cpu,gpu", name: str = "test"
+    *, db_name: str, queues: str = "cpu,gpu", name: str = "test", extra_env: dict[str, str] | None = None
 ) -> Iterator[subprocess.Popen]:
+    """A real worker like production's CPU worker: prefork with one child (time limits work there)."""
     from workers.celery import app
 
     with app.connection_for_write() as conn:  # a clean queue: nothing left over from earlier runs
@@ -36,10 +37,12 @@ def celery_worker_process(
             with contextlib.suppress(Exception):
                 conn.default_channel.queue_purge(queue)
     log = open(ROOT / "var" / f"celery-{name}.log", "wb")  # noqa: SIM115 - closed below
-    cmd = [str(VENV_BIN / "celery"), "-A", "workers.celery", "worker", "--pool=solo", "-Q", queues,
+    cmd = [str(VENV_BIN / "celery"), "-A", "workers.celery", "worker", "--pool=prefork", "--concurrency=1", "-Q", queues,
            "-n", f"{name}@%h", "--without-mingle", "--without-gossip", "-l", "INFO"]  # fmt: skip
+    env = process_env(db_name=db_name, **(extra_env or {}))
+    # Its own process group, so a test can kill the worker and its child together.
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=process_env(db_name=db_name), stdout=log, stderr=subprocess.STDOUT
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     try:
         _wait_for_worker(proc, name)
@@ -68,8 +71,16 @@ def stop_process(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: flo
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            kill_process_group(proc)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)  # children left behind, if any
+
+
+def kill_process_group(proc: subprocess.Popen) -> None:
+    """SIGKILL the process and everything in its group: a worker dying without any clean-up."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def free_port() -> int:

@@ -1,4 +1,4 @@
-"""Real audio for engine tests: shipped clips, espeak-ng speech made on the fly, pyannote's sample."""
+"""Real audio for engine tests: shipped clips, espeak-ng speech made on the fly (pyannote's sample clip is a root fixture)."""
 
 import subprocess
 from pathlib import Path
@@ -43,12 +43,3 @@ def speech_16k() -> np.ndarray:
 @pytest.fixture(scope="session")
 def scale_16k() -> np.ndarray:
     return load_audio(SCALE_C_MAJOR, target_sr=16000).samples
-
-
-@pytest.fixture(scope="session")
-def pyannote_sample() -> tuple[Path, Path]:
-    """pyannote.audio's shipped 30 s two-speaker clip and its reference RTTM."""
-    import importlib.util
-
-    folder = Path(importlib.util.find_spec("pyannote.audio").submodule_search_locations[0]) / "sample"
-    return folder / "sample.wav", folder / "sample.rttm"

@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -18,5 +19,11 @@ def test_celery_round_trip_through_real_worker(celery_worker):
     result = health_check.delay(token).get(timeout=60)
 
     assert result["token"] == token
-    assert result["worker_pid"] == celery_worker.pid != os.getpid()
+    assert result["worker_pid"] != os.getpid()
+    assert _parent_pid(result["worker_pid"]) == celery_worker.pid  # ran in the worker's pool child
     assert result["topics_in_database"] == 3
+
+
+def _parent_pid(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
