@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from curriculum import selectors, services
 from curriculum.models import Phase, Topic
 from demos.catalog import demo_info
+from demos.registry import available_demo_slugs
 
 
 def roadmap(request: HttpRequest) -> HttpResponse:
@@ -43,7 +44,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "prerequisites": [(p, status.get(p.id)) for p in prerequisites],
         "unlocks": list(topic.unlocks.all()),
         "resource_groups": selectors.resources_by_kind(topic=topic),
-        "demos": [d for d in (demo_info(s) for s in topic.demos) if d],
+        "demos": [(d, d.slug in available_demo_slugs()) for d in (demo_info(s) for s in topic.demos) if d],
         "question_count": selectors.topic_question_count(topic=topic),
     }
     return render(request, "curriculum/topic.html", context)

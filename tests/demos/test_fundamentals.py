@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from demos.fundamentals import analyse, plot_analysis
+from demos.fundamentals.analysis import analyse, plot_analysis
 from demos.samples import SCALE_C_MAJOR, SPEECH_EN
 from workers.audio_io import load_audio
 

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "webapp.accounts",
     "curriculum",
     "workers",
+    "demos",
 ]
 
 MIDDLEWARE = [

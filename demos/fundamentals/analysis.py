@@ -1,19 +1,8 @@
-"""Audio fundamentals lab: waveform, spectrograms, mel, MFCC, chroma, pitch and onsets of any clip.
-
-Light DSP, so it runs in the web process (no job). `analyse()` is the teaching logic; `build()`
-wraps it in Gradio.
-"""
+"""The spectrogram lab: waveform, STFT, mel, MFCC, chroma, pYIN pitch and onsets of any clip."""
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-
-from demos.samples import SCALE_C_MAJOR, SPEECH_EN
-from workers.audio_io import AudioInputError, AudioLimits, load_audio
-
-ANALYSIS_SR = 16000  # every clip is resampled to 16 kHz: Nyquist 8 kHz covers speech
-LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=60.0)
 
 
 @dataclass(frozen=True)
@@ -111,46 +100,3 @@ def plot_analysis(result: Analysis):
     librosa.display.specshow(result.chroma, sr=sr, hop_length=hop, x_axis="time", y_axis="chroma", ax=axes[4])
     axes[4].set(title="Chroma (energy per pitch class)")
     return fig
-
-
-def run(path: str | None, n_fft: int, hop_length: int, n_mels: int):
-    """Gradio handler: returns (figure, summary text)."""
-    import gradio as gr
-
-    if not path:
-        raise gr.Error("Record or upload a clip, or pick a sample first.")
-    try:
-        audio = load_audio(Path(path), target_sr=ANALYSIS_SR, limits=LIMITS)
-        result = analyse(
-            audio.samples, audio.sample_rate, n_fft=int(n_fft), hop_length=int(hop_length), n_mels=int(n_mels)
-        )
-    except (AudioInputError, ValueError) as exc:
-        raise gr.Error(str(exc)) from exc
-    return plot_analysis(result), result.summary()
-
-
-def build():
-    import gradio as gr
-
-    with gr.Blocks(title="Audio fundamentals lab") as demo:
-        gr.Markdown(
-            "## Audio fundamentals lab\n"
-            "Load a clip and see it the way models do: the waveform, the short-time Fourier transform, "
-            "the mel spectrogram, MFCCs, chroma, the pitch track and detected onsets. Change the window and "
-            "hop to feel the time–frequency trade-off: a longer window sharpens frequency and blurs time."
-        )
-        with gr.Row():
-            with gr.Column(scale=1):
-                audio = gr.Audio(
-                    sources=["upload", "microphone"], type="filepath", label="Clip (upload or record)"
-                )
-                gr.Examples([[str(SPEECH_EN)], [str(SCALE_C_MAJOR)]], inputs=[audio], label="Samples")
-                n_fft = gr.Slider(128, 4096, value=512, step=128, label="Window length n_fft (samples)")
-                hop = gr.Slider(32, 1024, value=160, step=16, label="Hop length (samples)")
-                n_mels = gr.Slider(16, 128, value=64, step=8, label="Mel bands")
-                go = gr.Button("Analyse", variant="primary")
-            with gr.Column(scale=2):
-                summary = gr.Textbox(label="What the numbers say", lines=4, interactive=False)
-                plot = gr.Plot(label="Waveform, spectrogram, mel, MFCC and chroma")
-        go.click(run, inputs=[audio, n_fft, hop, n_mels], outputs=[plot, summary], api_name="analyse")
-    return demo

@@ -1,0 +1,233 @@
+"""What every demo shares: the Django user behind a Gradio request, running a job with a live
+progress bar, the model-card and how-it-works panels, and predict-then-run exercises."""
+
+import functools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+
+RESULTS_FILE = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "engines.json"
+
+
+def with_django_db(handler: Callable) -> Callable:
+    """Gradio runs handlers in worker threads: give each call fresh, closed-afterwards DB connections."""
+
+    @functools.wraps(handler)
+    def wrapper(*args, **kwargs):
+        close_old_connections()
+        try:
+            return handler(*args, **kwargs)
+        finally:
+            close_old_connections()
+
+    return wrapper
+
+
+def request_user(request) -> Any | None:
+    """The logged-in Django user whose session cookie came with this Gradio request, or None."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    if request is None:
+        return None
+    key = request.cookies.get(settings.SESSION_COOKIE_NAME) if hasattr(request, "cookies") else None
+    if not key:
+        return None
+    user_id = SessionStore(session_key=key).get("_auth_user_id")
+    if user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+def require_user(request):
+    import gradio as gr
+
+    user = request_user(request)
+    if user is None:
+        raise gr.Error("Log in to run this demo: heavy models run on shared workers, one queue per person.")
+    return user
+
+
+def run_job(
+    request,
+    capability: str,
+    *,
+    backend: str | None = None,
+    audio: dict[str, str | Path] | None = None,
+    text: str = "",
+    params: dict | None = None,
+    origin: str = "",
+    progress=None,
+):
+    """Submit a job for the logged-in user and wait for it, mirroring its progress (and queue
+    position) in Gradio's progress bar. Returns the finished job; a failure becomes gr.Error."""
+    import gradio as gr
+
+    from workers.models import InferenceJob
+    from workers.selectors import job_queue_position
+    from workers.services import JobRefused, UploadedInput, job_submit, time_limits
+
+    user = require_user(request)
+    files = []
+    for name, path in (audio or {}).items():
+        path = Path(path)
+        files.append(UploadedInput(name, path.open("rb"), path.name, path.stat().st_size))
+    try:
+        job = job_submit(
+            user=user,
+            capability=capability,
+            backend=backend,
+            files=files,
+            text=text,
+            params=params or {},
+            origin=origin,
+        )
+    except JobRefused as exc:
+        raise gr.Error(str(exc)) from exc
+    finally:
+        for upload in files:
+            upload.file.close()
+    _, hard_limit = time_limits(capability)
+    deadline = time.monotonic() + hard_limit + 120  # queue wait included
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        if progress is not None:
+            position = job_queue_position(job=job)
+            message = f"Waiting in the queue (position {position})…" if position else job.progress_message
+            progress(job.progress, desc=message or "Working…")
+        time.sleep(0.3)
+    if job.status == InferenceJob.Status.SUCCEEDED:
+        return job
+    if job.status == InferenceJob.Status.FAILED:
+        raise gr.Error(job.error or "The job failed.")
+    if job.status == InferenceJob.Status.CANCELLED:
+        raise gr.Error("The job was cancelled.")
+    raise gr.Error("The job is taking too long; it keeps running, and you can follow it on the My jobs page.")
+
+
+def result_path(job, name: str) -> str:
+    """Local path of a job's result file (what Gradio's Audio/File components want)."""
+    return job.result_files.get(name=name).file.path
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels
+
+
+def measured_figures(capability: str, backend: str) -> dict | None:
+    """The benchmark's latest figures for an engine (benchmarks/results/engines.json), if measured."""
+    if not RESULTS_FILE.exists():
+        return None
+    return json.loads(RESULTS_FILE.read_text()).get(f"{capability}/{backend}")
+
+
+def model_card_markdown(capability: str, backend: str | None = None) -> str:
+    from workers.engines.registry import engine_availability, engine_class
+
+    try:
+        cls = engine_class(capability, backend)
+    except Exception as exc:
+        return f"**No engine available for {capability}:** {exc}"
+    card = cls.card
+    size = f"{card.weights_bytes / 1e6:.1f} MB" if card.weights_bytes else "—"
+    availability = engine_availability(cls)
+    lines = [
+        f"### Model card: {card.engine}",
+        f"- **Backend:** `{cls.backend}`{' (classic method)' if card.classic else ''}",
+        f"- **Package:** {card.package}",
+        f"- **Weights:** {card.weights} ({size})",
+        f"- **Licence:** {card.licence}",
+        f"- **Training data:** {card.training_data}",
+        f"- **Known limits:** {card.limits}",
+    ]
+    if card.paper:
+        lines.append(f"- **Paper:** [{card.paper}]({card.paper})")
+    figures = measured_figures(capability, cls.backend)
+    if figures:
+        quality = ", ".join(f"{k} {v}" for k, v in figures.get("quality", {}).items())
+        lines.append(
+            f"- **Measured** on {figures['sample']} ({figures['machine']}, {figures['date']}): "
+            f"real-time factor {figures['rtf']:.3f}{'; ' + quality if quality else ''}"
+        )
+    else:
+        lines.append("- **Measured:** not benchmarked on this server yet (`make benchmarks`).")
+    if not availability.available:
+        lines.append(f"- **Not available here:** {availability.reason}")
+    return "\n".join(lines)
+
+
+def how_it_works_markdown(text: str, topics: list[tuple[str, str]]) -> str:
+    links = " · ".join(f"[{title}](/roadmap/topics/{slug}/)" for slug, title in topics)
+    return f"{text}\n\n**Read more:** {links}" if topics else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Predict-then-run exercises
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A question whose answer the learner commits before running the experiment that settles it."""
+
+    id: str
+    demo: str
+    topic: str  # curriculum topic slug the evidence counts for
+    question: str
+    choices: tuple[str, ...]
+    experiment: Callable[[], tuple[str, dict]] = field(compare=False)  # → (correct choice, measured figures)
+    explanation: str = ""
+
+
+def exercise_check(exercise: Exercise, prediction: str | None, request) -> str:
+    """Run the experiment, compare with the committed prediction, record it as evidence."""
+    import gradio as gr
+
+    if not prediction:
+        raise gr.Error("Commit a prediction first: pick one of the answers.")
+    answer, measured = exercise.experiment()
+    correct = prediction == answer
+    user = request_user(request)
+    if user is not None:
+        _record_prediction(user, exercise, prediction, measured, correct)
+    figures = "\n".join(f"- {k}: **{v}**" for k, v in measured.items())
+    verdict = (
+        "✅ Your prediction was right."
+        if correct
+        else f"❌ You predicted “{prediction}”; the run says “{answer}”."
+    )
+    saved = "" if user else "\n\n*Log in to keep this as evidence on your progress.*"
+    return f"{verdict}\n\n**Measured:**\n{figures}\n\n{exercise.explanation}{saved}"
+
+
+def _record_prediction(user, exercise: Exercise, prediction: str, measured: dict, correct: bool) -> None:
+    from curriculum.models import Topic
+    from demos.models import PredictionAttempt
+
+    PredictionAttempt.objects.create(
+        user=user, demo=exercise.demo, exercise=exercise.id, prediction=prediction[:200],
+        topic=Topic.objects.filter(slug=exercise.topic).first(), measured=measured, correct=correct,
+    )  # fmt: skip
+
+
+def exercise_block(exercise: Exercise) -> None:
+    """Gradio UI for one exercise: the question, a locked-in choice, then the run and the verdict."""
+    import gradio as gr
+
+    with gr.Group():
+        gr.Markdown(f"**Predict, then run.** {exercise.question}")
+        choice = gr.Radio(list(exercise.choices), label="Your prediction")
+        commit = gr.Button("Lock in my prediction and run the experiment")
+        verdict = gr.Markdown()
+
+    def run(prediction, request: gr.Request):
+        return gr.update(interactive=False), exercise_check(exercise, prediction, request)
+
+    commit.click(with_django_db(run), inputs=[choice], outputs=[choice, verdict])
