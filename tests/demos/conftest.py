@@ -1,0 +1,34 @@
+"""Fixtures for demo tests: a Gradio-like request carrying a logged-in session, and jobs run inline."""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+
+@dataclass
+class FakeGradioRequest:
+    """What demos read from gr.Request: the cookies (the Django session travels in them)."""
+
+    cookies: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def learner_request(client, learner) -> FakeGradioRequest:
+    client.force_login(learner)
+    return FakeGradioRequest({"sessionid": client.cookies["sessionid"].value})
+
+
+@pytest.fixture
+def visitor_request() -> FakeGradioRequest:
+    return FakeGradioRequest()
+
+
+@pytest.fixture
+def inline_jobs(monkeypatch):
+    """Run each submitted job in this process as soon as it is submitted (the task's own logic,
+    no broker; test transactions never commit). The real-worker path is covered by
+    tests/workers/test_jobs_worker.py."""
+    from workers.services import job_run
+
+    monkeypatch.setattr("workers.services.job_enqueue", lambda job: job_run(job_id=str(job.id)))
+    monkeypatch.setattr("workers.services.transaction.on_commit", lambda fn, using=None, robust=False: fn())
