@@ -7,7 +7,8 @@ install:
 run: install
 	@bash scripts/run.sh
 
-test: install
+test:
+	@bash scripts/install.sh --with-browser
 	@bash scripts/test.sh
 
 check lint: install

@@ -9,6 +9,8 @@ PYTHON=${PYTHON:-python3.11}
 VENV=.venv
 STAMP=$VENV/.soundpath-installed
 DEBIAN_PACKAGES=(ffmpeg espeak-ng sox libsndfile1)
+# The tests also drive a real browser (Debian's Chromium, never a downloaded one).
+if [ "${1:-}" = "--with-browser" ]; then DEBIAN_PACKAGES+=(chromium); fi
 
 say() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
 

@@ -35,7 +35,8 @@ def build_application():
         for slug in sorted(available_demo_slugs()):
             # Without the slash the request would fall through to Django's 404.
             app.add_api_route(f"/demos/{slug}", _redirect_to(f"/demos/{slug}/"), include_in_schema=False)
-            gr.mount_gradio_app(app, build_demo(slug), path=f"/demos/{slug}")
+            # An explicit root path: without it, file URLs of examples lose the /demos/<slug> prefix.
+            gr.mount_gradio_app(app, build_demo(slug), path=f"/demos/{slug}", root_path=f"/demos/{slug}")
     app.mount("/", django_app)
     return app
 
