@@ -5,6 +5,11 @@ import importlib
 # slug → "module:function" returning a gr.Blocks. Add a line here to mount a new demo.
 DEMO_BUILDERS: dict[str, str] = {
     "fundamentals": "demos.fundamentals:build",
+    "vad": "demos.vad:build",
+    "asr": "demos.asr:build",
+    "tts": "demos.tts:build",
+    "speaker-verification": "demos.speaker_verification:build",
+    "diarization": "demos.diarization:build",
 }
 
 

@@ -10,3 +10,5 @@ SPEECH_EN_TEXT = (
     "Sound is a pressure wave. A spectrogram shows how its energy moves across frequency and time."
 )
 SPEECH_EN_F_TEXT = "Every voice has its own colour, shaped by the throat, the mouth and the way we move them."
+SPEECH_PAUSES = SAMPLES_DIR / "speech_pauses.wav"
+SPEECH_PAUSES_TEXT = "Is anyone there? I think I heard a voice in the next room. Let us listen again."
