@@ -1,5 +1,5 @@
 # Soundpath — the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test install check lint format worker web engines benchmarks clean
+.PHONY: run test install check lint format benchmarks clean
 
 install:
 	@bash scripts/install.sh
@@ -21,3 +21,7 @@ format: install
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache .ruff_cache
+
+# On demand, never part of `make test`: speed and quality figures written to benchmarks/.
+benchmarks: install
+	NUMBA_CACHE_DIR=var/numba-cache .venv/bin/python -m benchmarks.engines

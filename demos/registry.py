@@ -7,6 +7,9 @@ DEMO_BUILDERS: dict[str, str] = {
     "fundamentals": "demos.fundamentals:build",
     "vad": "demos.vad:build",
     "asr": "demos.asr:build",
+    "tts": "demos.tts:build",
+    "speaker-verification": "demos.speaker_verification:build",
+    "diarization": "demos.diarization:build",
 }
 
 

@@ -12,3 +12,4 @@ SPEECH_EN_TEXT = (
 SPEECH_EN_F_TEXT = "Every voice has its own colour, shaped by the throat, the mouth and the way we move them."
 SPEECH_PAUSES = SAMPLES_DIR / "speech_pauses.wav"
 SPEECH_PAUSES_TEXT = "Is anyone there? I think I heard a voice in the next room. Let us listen again."
+SPEAKERS_DIR = SAMPLES_DIR / "speakers"  # speaker-verification set: 6 espeak-ng voices × 4 sentences

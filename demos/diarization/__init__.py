@@ -1,0 +1,166 @@
+"""Speaker diarization: who spoke when. A timeline, the speaker count (estimated or given), the
+turns and an RTTM file; with a reference RTTM, the DER and its parts.
+
+Diarization runs as a job (login needed); RTTM parsing, DER (pyannote.metrics) and the plots run in
+this process.
+"""
+
+import importlib.util
+from pathlib import Path
+
+from demos.diarization.rttm import RttmError, SpeakerTurn, parse_rttm, speaker_totals
+from workers.audio_io import AudioInputError, load_audio
+
+SLUG = "diarization"
+CAPABILITY = "diarization"
+MAX_SPEAKERS = 8  # the classic backend's upper bound
+TABLE_HEADERS = ["speaker", "start (s)", "end (s)", "duration (s)"]
+
+HOW_IT_WORKS = """The classic **cascade**: a voice activity detector (Silero) finds speech; a speaker encoder
+(resemblyzer) turns each 1.5 s window (every 0.75 s) into a voice vector; **agglomerative clustering**
+joins the closest windows until the next merge would join clearly different voices, and the number of
+clusters is the number of speakers (or the number you give). Each 10 ms of speech then takes the
+label of its nearest window, and runs of one label become **turns**.
+
+**DER** (diarization error rate) scores turns against a reference: after the best one-to-one
+mapping of system speakers to reference speakers, it adds **missed speech** (the reference has
+speech, the system none), **false alarm** (the other way round) and **speaker confusion** (speech
+given to the wrong speaker), divided by the total reference speech. It can exceed 100 %.
+Overlapped speech is where a one-speaker-per-window cascade loses most; end-to-end models such as
+pyannote's segmentation network were built for it."""
+
+TOPICS = [
+    ("speaker-diarization", "Speaker diarization"),
+    ("audio-clustering", "Clustering audio without labels"),
+    ("voice-activity-detection", "Voice activity detection"),
+]
+
+
+def pyannote_sample() -> tuple[str, str]:
+    """pyannote.audio's own 30 s two-speaker clip and its reference RTTM, where the installed
+    package keeps them (located without importing pyannote.audio)."""
+    spec = importlib.util.find_spec("pyannote.audio")
+    if spec is None or not spec.submodule_search_locations:
+        return "", ""
+    folder = Path(spec.submodule_search_locations[0]) / "sample"
+    return str(folder / "sample.wav"), str(folder / "sample.rttm")
+
+
+def _read_reference(path) -> list[SpeakerTurn] | None:
+    import gradio as gr
+
+    if not path:
+        return None
+    try:
+        return parse_rttm(Path(path).read_text(errors="replace"))
+    except RttmError as exc:
+        raise gr.Error(str(exc)) from exc
+
+
+def _speaker_count(value) -> int | None:
+    import gradio as gr
+
+    count = int(value or 0)
+    if not 0 <= count <= MAX_SPEAKERS:
+        raise gr.Error(f"The number of speakers must be 0 (estimate it) or 1 to {MAX_SPEAKERS}.")
+    return count or None
+
+
+def summary_text(turns: list[SpeakerTurn], count: int, given: bool, duration: float) -> str:
+    if not turns:
+        return f"No speech found in {duration:.1f} s of audio, so no speakers."
+    parts = [
+        f"{speaker}: {seconds:.1f} s in {sum(t.speaker == speaker for t in turns)} turn(s)"
+        for speaker, seconds in speaker_totals(turns).items()
+    ]
+    how = "as you asked" if given else "estimated"
+    return f"{count} speaker(s) ({how}) in {duration:.1f} s of audio. " + "; ".join(parts) + "."
+
+
+def diarize(path, speakers, reference_path, *, request, progress=None):
+    """Returns (timeline, summary, count markdown, turn rows, RTTM path, DER text, DER figure)."""
+    import gradio as gr
+
+    from demos.common import result_path, run_job
+    from demos.diarization.der import der_parts
+    from demos.diarization.plots import der_figure, timeline_figure
+
+    if not path:
+        raise gr.Error("Upload or record a conversation, or pick the sample first.")
+    count = _speaker_count(speakers)
+    reference = _read_reference(reference_path)
+    try:
+        duration = load_audio(Path(path), target_sr=16000).duration
+    except AudioInputError as exc:
+        raise gr.Error(str(exc)) from exc
+    job = run_job(
+        request, CAPABILITY, audio={"audio": path}, params={"num_speakers": count} if count else {},
+        origin=SLUG, progress=progress,
+    )  # fmt: skip
+    turns = [SpeakerTurn(t["start"], t["end"], t["speaker"]) for t in job.result["turns"]]
+    found = int(job.result["speaker_count"])
+    rows = [[t.speaker, round(t.start, 2), round(t.end, 2), round(t.end - t.start, 2)] for t in turns]
+    figure = timeline_figure(turns, duration, reference)
+    count_md = f"### {found} speaker{'s' if found != 1 else ''} {'(given)' if count else '(estimated)'}"
+    if reference is None:
+        der_text, der_plot = "Add a reference RTTM to score this result (DER and its parts).", None
+    else:
+        parts = der_parts(reference, turns)
+        der_text = f"{parts.text()} Reference: {len(set(t.speaker for t in reference))} speaker(s)."
+        der_plot = der_figure(parts)
+    summary = summary_text(turns, found, bool(count), duration)
+    return figure, summary, count_md, rows, result_path(job, "diarization.rttm"), der_text, der_plot
+
+
+def build():
+    import gradio as gr
+
+    from demos.common import exercise_block, how_it_works_markdown, model_card_markdown, with_django_db
+    from demos.diarization.exercises import EXERCISES
+
+    def diarize_clicked(path, speakers, reference, request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        return diarize(path, speakers, reference, request=request, progress=progress)
+
+    sample_wav, sample_rttm = pyannote_sample()
+    with gr.Blocks(title="Speaker diarization") as demo:
+        gr.Markdown(
+            "## Speaker diarization\nWho spoke when? Give a conversation; get a timeline, the turns and an "
+            "RTTM file, and with a reference RTTM the diarization error rate."
+        )
+        with gr.Row():
+            with gr.Column(scale=1):
+                audio = gr.Audio(
+                    sources=["upload", "microphone"], type="filepath", label="Conversation (upload or record)"
+                )
+                reference = gr.File(
+                    label="Reference RTTM (optional, for DER)", file_types=[".rttm", ".txt"], type="filepath"
+                )
+                if sample_wav and Path(sample_wav).is_file():
+                    gr.Examples(
+                        [[sample_wav, sample_rttm]], inputs=[audio, reference],
+                        label="Sample: pyannote.audio's 30 s two-speaker clip, with its reference RTTM",
+                    )  # fmt: skip
+                speakers = gr.Number(
+                    value=0, precision=0, minimum=0, maximum=MAX_SPEAKERS,
+                    label=f"Number of speakers (0 = estimate it; up to {MAX_SPEAKERS})",
+                )  # fmt: skip
+                go = gr.Button("Diarize", variant="primary")
+            with gr.Column(scale=2):
+                count = gr.Markdown()
+                summary = gr.Textbox(label="Who spoke how much (text summary of the timeline)", lines=3)
+                timeline = gr.Plot(label="Timeline: one lane per speaker (system, then reference)")
+                der_text = gr.Textbox(label="Diarization error rate", lines=3)
+                der_plot = gr.Plot(label="DER parts")
+                rttm = gr.File(label="Download the RTTM")
+                turns = gr.Dataframe(headers=TABLE_HEADERS, label="Turns", interactive=False)
+        go.click(
+            with_django_db(diarize_clicked), [audio, speakers, reference],
+            [timeline, summary, count, turns, rttm, der_text, der_plot], api_name="diarize",
+        )  # fmt: skip
+        with gr.Accordion("Predict, then run", open=True):
+            for exercise in EXERCISES:
+                exercise_block(exercise)
+        with gr.Row():
+            gr.Markdown(how_it_works_markdown(HOW_IT_WORKS, TOPICS))
+            gr.Markdown(model_card_markdown(CAPABILITY))
+    return demo
