@@ -139,6 +139,7 @@ JOB_TIME_LIMITS = {
     "diarization": env.int("JOB_TIME_LIMIT_DIARIZATION", default=600),
     "music-generation": env.int("JOB_TIME_LIMIT_MUSIC_GENERATION", default=1200),
     "keyword-spotting": env.int("JOB_TIME_LIMIT_KEYWORD_SPOTTING", default=1200),
+    "training": env.int("JOB_TIME_LIMIT_TRAINING", default=1800),
 }
 JOB_HARD_LIMIT_GRACE = 30
 # Send torch engines to the 'gpu' queue (run a GPU worker with `-Q gpu --pool=solo`).

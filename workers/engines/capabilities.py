@@ -7,6 +7,7 @@ Sample rates: every interface receives float32 mono numpy audio at `self.sample_
 from __future__ import annotations
 
 import io
+import json
 from abc import abstractmethod
 from dataclasses import asdict, dataclass, field
 
@@ -408,11 +409,40 @@ class SentenceEncoder(Engine):
         )
 
 
+@dataclass(frozen=True)
+class TrainingResult:
+    version: str  # the checkpoint's version (a UTC timestamp), kept under the model directory
+    checkpoint_dir: str
+    losses: tuple[float, ...]  # training loss per logged step
+    metrics: dict = field(default_factory=dict)  # e.g. held-out accuracy, latency float vs int8
+
+
+class ModelTrainer(Engine):
+    """Trains a small model in the platform (music generator, keyword spotter) as a job: progress
+    per step, a loss curve, and a versioned checkpoint that the matching engine then loads."""
+
+    capability = "training"
+    sample_rate = 0  # no audio input
+
+    @abstractmethod
+    def train(self, *, params: dict, progress: ProgressFn = no_progress) -> TrainingResult: ...
+
+    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+        result = self.train(params=inputs.params, progress=progress)
+        data = {
+            "version": result.version,
+            "checkpoint_dir": result.checkpoint_dir,
+            "losses": [round(x, 5) for x in result.losses],
+            "metrics": result.metrics,
+        }
+        return EngineOutput(data, files={"training.json": json.dumps(data, indent=2).encode()})
+
+
 CAPABILITY_INTERFACES: dict[str, type[Engine]] = {
     cls.capability: cls
     for cls in (
         VoiceActivityDetector, SpeechRecognizer, SpeechSynthesizer, SpeakerEncoder, Diarizer, Enhancer,
         Separator, VoiceConverter, VoiceCloner, PitchTracker, AudioToMidi, AudioTagger, KeywordSpotter,
-        MusicGenerator, SentenceEncoder,
+        MusicGenerator, SentenceEncoder, ModelTrainer,
     )
 }  # fmt: skip
