@@ -33,6 +33,28 @@ def roadmap_phases(*, user) -> list[PhaseProgress]:
     return [PhaseProgress(p, p.topic_count, getattr(p, "done", 0), getattr(p, "started", 0)) for p in phases]
 
 
+@dataclass(frozen=True)
+class TimelineRow:
+    item: PhaseProgress
+    start_percent: float  # where the phase's bar starts on the roadmap's week axis
+    width_percent: float
+    ongoing: bool  # no fixed length: runs from its start to the end of the roadmap
+
+
+def roadmap_timeline(phases: list[PhaseProgress]) -> tuple[list[TimelineRow], float]:
+    """Bars for a Gantt-style timeline: fixed-length phases follow each other; open-ended ones
+    (research, capstone) start where they stand and run to the end. Returns (rows, total weeks)."""
+    total = sum(p.phase.weeks or 0 for p in phases) or 1.0
+    rows, elapsed = [], 0.0
+    for item in phases:
+        weeks = item.phase.weeks
+        start = 100 * elapsed / total
+        width = 100 * weeks / total if weeks else 100 - start
+        rows.append(TimelineRow(item, round(start, 2), round(max(width, 2.0), 2), weeks is None))
+        elapsed += weeks or 0
+    return rows, total
+
+
 def user_status_by_topic(*, user, topics=None) -> dict[int, str]:
     if not user.is_authenticated:
         return {}

@@ -15,8 +15,9 @@ from demos.registry import available_demo_slugs
 
 def roadmap(request: HttpRequest) -> HttpResponse:
     phases = selectors.roadmap_phases(user=request.user)
-    total_weeks = sum(p.phase.weeks or 0 for p in phases) or 1
-    return render(request, "curriculum/roadmap.html", {"phases": phases, "total_weeks": total_weeks})
+    timeline, total_weeks = selectors.roadmap_timeline(phases)
+    context = {"phases": phases, "timeline": timeline, "total_weeks": total_weeks}
+    return render(request, "curriculum/roadmap.html", context)
 
 
 def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -9,7 +9,9 @@ from demos.registry import available_demo_slugs
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"phases": selectors.roadmap_phases(user=request.user)}
+    phases = selectors.roadmap_phases(user=request.user)
+    timeline, total_weeks = selectors.roadmap_timeline(phases)
+    context = {"phases": phases, "timeline": timeline, "total_weeks": total_weeks}
     if request.user.is_authenticated:
         context["continue_topic"] = selectors.continue_topic(user=request.user)
         context["totals"] = selectors.learner_totals(user=request.user)

@@ -7,6 +7,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.text import get_valid_filename
 
+CAPABILITY_LABELS = {
+    "vad": "Voice activity detection", "asr": "Speech recognition", "tts": "Speech synthesis",
+    "speaker-embedding": "Speaker verification", "diarization": "Speaker diarization",
+    "enhancement": "Speech enhancement", "separation": "Source separation", "voice-conversion": "Voice conversion",
+    "voice-cloning": "Voice cloning", "pitch": "Pitch tracking", "audio-to-midi": "Audio to MIDI",
+    "audio-tagging": "Audio tagging", "keyword-spotting": "Keyword spotting", "music-generation": "Music generation",
+    "sentence-embedding": "Sentence embedding", "training": "Model training",
+}  # fmt: skip
+
 
 class InferenceJob(models.Model):
     class Status(models.TextChoices):
@@ -55,6 +64,10 @@ class InferenceJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.capability}/{self.backend} {self.status} ({self.id})"
+
+    @property
+    def capability_label(self) -> str:
+        return CAPABILITY_LABELS.get(self.capability, self.capability)
 
     @property
     def is_finished(self) -> bool:

@@ -250,7 +250,7 @@ def _save_success(job: InferenceJob, outcome: RunOutcome) -> None:
     rows = []
     for name, data in sorted(blobs.items()):
         row = JobResultFile(job=job, name=name, attempt=job.attempts, size=len(data))
-        row.content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        row.content_type = content_type_for(name)
         row.file.save(name, ContentFile(data), save=False)
         rows.append(row)
     with transaction.atomic():
@@ -269,6 +269,16 @@ def _save_success(job: InferenceJob, outcome: RunOutcome) -> None:
         current.device = engine.device
         current.engine_name, current.engine_version = engine.card.engine, engine.version()
         current.save()
+
+
+# Fixed types for what engines write: mimetypes' answers differ between machines (/etc/mime.types).
+_CONTENT_TYPES = {".wav": "audio/wav", ".mid": "audio/midi", ".rttm": "text/plain", ".json": "application/json",
+                  ".png": "image/png", ".txt": "text/plain"}  # fmt: skip
+
+
+def content_type_for(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return _CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def _save_failure(job: InferenceJob, message: str) -> None:

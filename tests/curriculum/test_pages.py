@@ -25,7 +25,7 @@ def test_roadmap_lists_phases_in_order_with_durations(client, roadmap_data):
     assert response.status_code == 200
     positions = [html.index(p.title) for p in phases]
     assert positions == sorted(positions)
-    assert "--weeks: 2" in html and "--weeks: 5" in html  # the timeline is sized by weeks
+    assert "margin-left: 0.0%; width: 14.29%" in html  # first bar: 2 of 14 weeks
 
 
 def test_roadmap_shows_learner_progress_per_phase(client, learner, roadmap_data):
@@ -149,3 +149,17 @@ def test_home_for_visitors_invites_sign_up_and_shows_empty_state(client):
 
     assert "Start learning" in html
     assert "No curriculum yet" in html
+
+
+def test_timeline_places_fixed_phases_in_sequence_and_open_ones_to_the_end():
+    from curriculum.selectors import PhaseProgress, roadmap_timeline
+
+    phases = [PhaseFactory.build(weeks=w, order=i) for i, w in enumerate([6, None, 2])]
+    rows, total = roadmap_timeline([PhaseProgress(p, 1, 0, 0) for p in phases])
+
+    assert total == 8
+    assert [(r.start_percent, r.width_percent, r.ongoing) for r in rows] == [
+        (0.0, 75.0, False),
+        (75.0, 25.0, True),
+        (75.0, 25.0, False),
+    ]

@@ -49,7 +49,7 @@ def test_result_audio_files_are_written_and_owned(learner, no_enqueue, client):
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     stored = job.result_files.get(name="enhanced.wav")
-    assert stored.content_type == "audio/x-wav" and stored.size > 1000
+    assert stored.content_type == "audio/wav" and stored.size > 1000
     client.force_login(learner)
     response = client.get(f"/jobs/files/{stored.id}/")
     assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"RIFF"

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "webapp.accounts",
     "curriculum",
+    "quiz",
     "workers",
     "demos",
 ]
@@ -115,8 +116,15 @@ CELERY_TASK_DEFAULT_QUEUE = "cpu"
 # Where the curriculum's Markdown lives (importable by `manage.py import_curriculum`).
 CURRICULUM_CONTENT_DIR = Path(env("CURRICULUM_CONTENT_DIR", default=str(BASE_DIR / "curriculum" / "content")))
 
+# Longest accepted free-text answer in the interview trainer (about 1,500 words: far beyond a
+# spoken answer); longer ones are refused with a message rather than graded.
+QUIZ_ANSWER_MAX_CHARS = env.int("QUIZ_ANSWER_MAX_CHARS", default=10_000)
+
 # Demos (Gradio) are mounted in the ASGI app; switch off to run Django alone.
 DEMOS_ENABLED = env.bool("DEMOS_ENABLED", default=True)
+# Voice cloning: reference and consent recordings (and the voice-cloning demo's job files) are
+# deleted this many hours after they were made, by `manage.py purge_voice_references`.
+VOICE_CLONING_RETENTION_HOURS = env.float("VOICE_CLONING_RETENTION_HOURS", default=24.0)
 
 LOGGING = {
     "version": 1,
@@ -145,10 +153,14 @@ JOB_HARD_LIMIT_GRACE = 30
 # Send torch engines to the 'gpu' queue (run a GPU worker with `-Q gpu --pool=solo`).
 JOB_GPU_QUEUE_ENABLED = env.bool("JOB_GPU_QUEUE_ENABLED", default=False)
 # Redis/SQS re-deliver an unacknowledged job after this long; it must exceed the longest hard limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int(
-        "CELERY_VISIBILITY_TIMEOUT", default=max([JOB_TIME_LIMIT_DEFAULT, *JOB_TIME_LIMITS.values()]) + 600
-    ),
-}
+# (Only those transports take the option: the embedded SQLAlchemy one would reject it.)
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=max([JOB_TIME_LIMIT_DEFAULT, *JOB_TIME_LIMITS.values()]) + 600
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sqs://"))
+    else {}
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

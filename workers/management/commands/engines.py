@@ -17,8 +17,14 @@ class Command(BaseCommand):
             "--check", action="store_true", help="run each available engine on its sample input"
         )
 
-    def handle(self, *args, json: bool = False, check: bool = False, **options):
-        rows = [self._describe(cls) for cls in all_engine_classes()]
+        parser.add_argument("--capability", action="append", help="only these capabilities (repeatable)")
+
+    def handle(self, *args, json: bool = False, check: bool = False, capability=None, **options):
+        rows = [
+            self._describe(cls)
+            for cls in all_engine_classes()
+            if not capability or cls.capability in capability
+        ]
         if json:
             self.stdout.write(_dumps(rows))
         else:
