@@ -10,6 +10,11 @@ DEMO_BUILDERS: dict[str, str] = {
     "tts": "demos.tts:build",
     "speaker-verification": "demos.speaker_verification:build",
     "diarization": "demos.diarization:build",
+    "voice-cloning": "demos.voice_cloning:build",
+    "voice-conversion": "demos.voice_conversion:build",
+    "enhancement": "demos.enhancement:build",
+    "separation": "demos.separation:build",
+    "music": "demos.music:build",
 }
 
 

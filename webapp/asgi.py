@@ -38,7 +38,9 @@ def build_application():
             # An explicit root path: without it, file URLs of examples lose the /demos/<slug> prefix.
             gr.mount_gradio_app(app, build_demo(slug), path=f"/demos/{slug}", root_path=f"/demos/{slug}")
     app.mount("/", django_app)
-    return app
+    from webapp.middleware import DemoHeadersMiddleware
+
+    return DemoHeadersMiddleware(app)
 
 
 application = build_application()

@@ -13,3 +13,12 @@ SPEECH_EN_F_TEXT = "Every voice has its own colour, shaped by the throat, the mo
 SPEECH_PAUSES = SAMPLES_DIR / "speech_pauses.wav"
 SPEECH_PAUSES_TEXT = "Is anyone there? I think I heard a voice in the next room. Let us listen again."
 SPEAKERS_DIR = SAMPLES_DIR / "speakers"  # speaker-verification set: 6 espeak-ng voices × 4 sentences
+# Separation demo (made by demos.separation.make_mixtures): each mixture is the exact sum of its references
+MUSIC_MIX = SAMPLES_DIR / "music_mix.flac"  # 8 s at 120 BPM: melody + drums + vocal
+MUSIC_MELODY = SAMPLES_DIR / "music_melody.flac"
+MUSIC_DRUMS = SAMPLES_DIR / "music_drums.flac"  # also the music demo's 120 BPM drum loop
+MUSIC_VOCAL = SAMPLES_DIR / "music_vocal.flac"
+MUSIC_VOCAL_TEXT = "Sing me a song of the sea, of the wind and the waves and the long grey rain."
+TWO_SPEAKERS_MIX = SAMPLES_DIR / "two_speakers_mix.flac"  # speech_en.wav + speech_en_f.wav
+# enhancement noises: babble, music, hum (made by demos/enhancement/make_noise_clips.py)
+NOISE_DIR = SAMPLES_DIR / "noise"

@@ -25,6 +25,11 @@ def test_asgi_serves_django_static_and_gradio_demo():
     assert page.status_code == 200 and "Committed topic for the server" in page.text
     assert css.status_code == 200 and ".progress" in css.text
     assert demo.status_code == 200 and "gradio" in demo.text.lower()
+    # Demos may be framed by our own pages only; Django pages never.
+    assert demo.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in demo.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert no_slash.status_code in (301, 302, 307) and no_slash.headers["location"] == "/demos/fundamentals/"
     assert config.status_code == 200 and config.json()["title"] == "Audio fundamentals lab"
     assert index.status_code == 200 and 'href="/demos/fundamentals/"' in index.text

@@ -22,7 +22,6 @@ INSTALLED_APPS = [
     "django_celery_results",
     "webapp.accounts",
     "curriculum",
-    "quiz",
     "workers",
     "demos",
 ]
@@ -36,7 +35,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "webapp.middleware.ContentSecurityPolicyMiddleware",
 ]
+
+# Django pages: own scripts only; inline style attributes (progress bar widths); demos framed from
+# the same origin; never framed themselves (X-Frame-Options DENY as well).
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "media-src 'self' blob: data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'self'; object-src 'none'",
+)
+PERMISSIONS_POLICY = "microphone=(self), camera=(), geolocation=()"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
 
 ROOT_URLCONF = "webapp.urls"
 WSGI_APPLICATION = "webapp.wsgi.application"

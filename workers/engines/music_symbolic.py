@@ -24,6 +24,8 @@ from workers.engines._signal_common import midi_bytes, model_root
 from workers.engines.base import (
     Availability,
     EngineError,
+    EngineOutput,
+    JobInputs,
     ModelCard,
     ProgressFn,
     check_imports,
@@ -167,6 +169,20 @@ def latest_checkpoint(folder: Path | None = None) -> Path | None:
     return found[-1] if found else None
 
 
+def trained_versions(folder: Path | None = None) -> list[str]:
+    """Names of the trained versions, oldest first."""
+    folder = folder or model_root() / CAPABILITY_DIR
+    return [p.parent.name for p in sorted(folder.glob(f"*/{CHECKPOINT}"))] if folder.is_dir() else []
+
+
+def version_checkpoint(version: str | None, folder: Path | None = None) -> Path | None:
+    """The checkpoint of `version` (only a listed version: it comes from job params), else the newest."""
+    folder = folder or model_root() / CAPABILITY_DIR
+    if not version:
+        return latest_checkpoint(folder)
+    return folder / version / CHECKPOINT if version in trained_versions(folder) else None
+
+
 # ---------------------------------------------------------------------------------------------
 # The engine
 
@@ -198,10 +214,31 @@ class SymbolicTransformerGenerator(MusicGenerator):
             return Availability(False, "not trained yet: run the training job")
         return Availability(True, f"checkpoint {checkpoint.parent.name}", weights_path=str(checkpoint))
 
+    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+        """As every generator, plus params["version"] (default: the newest) and the version in the result."""
+        self.use_version(inputs.params.get("version") or None)
+        output = super().run_job(inputs, progress)
+        output.data["version"] = self.checkpoint.parent.name
+        return output
+
+    def use_version(self, version: str | None) -> None:
+        """Switch to `version`, or to the newest one: a worker that loaded a model before a training job
+        finished picks up the new version at its next job instead of serving the old one for ever."""
+        wanted = version_checkpoint(version)
+        if wanted is None:
+            raise EngineError(
+                f"There is no trained version '{version}'."
+                if version
+                else "not trained yet: run the training job"
+            )
+        if wanted != getattr(self, "checkpoint", None):
+            self._wanted = wanted
+            self._loaded = False
+
     def _load(self) -> None:
         import torch
 
-        checkpoint = latest_checkpoint()
+        checkpoint = getattr(self, "_wanted", None) or latest_checkpoint()
         if checkpoint is None:
             raise EngineError("not trained yet: run the training job")
         saved = torch.load(checkpoint, map_location=self.device, weights_only=True)

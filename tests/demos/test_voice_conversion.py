@@ -1,0 +1,115 @@
+"""The voice conversion demo: F0 and envelope analysis on synthetic voices with known pitch and
+formant, a real WORLD conversion job with its similarity jobs, and the similarity-rise exercise."""
+
+import gradio as gr
+import numpy as np
+import pytest
+
+from demos.samples import SPEECH_EN, SPEECH_EN_F
+from demos.voice_conversion import build, convert, similarity_markdown
+from demos.voice_conversion.analysis import SR, profiles_summary, semitones, voice_profile
+from demos.voice_conversion.exercises import EXERCISES
+from workers.models import InferenceJob
+
+
+def _vowel(f0: float, formant: float, seconds: float = 1.0) -> np.ndarray:
+    """A glottal pulse train at f0 through one resonance at `formant` Hz (a crude sustained vowel)."""
+    from scipy.signal import lfilter
+
+    n = int(seconds * SR)
+    pulses = np.zeros(n)
+    pulses[:: round(SR / f0)] = 1.0
+    r, theta = 0.97, 2 * np.pi * formant / SR
+    voiced = lfilter([1.0], [1.0, -2 * r * np.cos(theta), r * r], pulses)
+    return (0.5 * voiced / np.max(np.abs(voiced))).astype(np.float32)
+
+
+def test_semitones_between_frequencies():
+    assert semitones(110.0, 220.0) == pytest.approx(12.0)
+    assert semitones(200.0, 100.0) == pytest.approx(-12.0)
+    assert semitones(100.0, 100.0 * 2 ** (7 / 12)) == pytest.approx(7.0)
+
+
+def test_voice_profile_finds_pitch_and_formant_of_a_synthetic_vowel():
+    profile = voice_profile(_vowel(160.0, 1000.0))
+
+    assert profile.median_f0 == pytest.approx(160.0, rel=0.02)
+    assert profile.f0_spread_semitones < 0.5  # a monotone: well under a semitone (edge frames wobble)
+    band = profile.frequencies_hz > 300
+    peak = profile.frequencies_hz[band][np.argmax(profile.envelope_db[band])]
+    assert peak == pytest.approx(1000.0, abs=80.0)
+    assert np.isnan(profile.f0_hz).sum() < 0.1 * len(profile.f0_hz)
+
+
+def test_profiles_summary_reports_how_far_pitch_moved():
+    low, high = voice_profile(_vowel(100.0, 800.0)), voice_profile(_vowel(200.0, 1000.0))
+
+    text = profiles_summary({"source": low, "target": high, "converted": high})
+
+    assert (
+        "the target sits +12.0 semitones from the source; the conversion moved the median F0 by +12.0 semitones"
+        in text
+    )
+    assert text.startswith("source: median F0 100 Hz")
+
+
+def test_silence_has_no_profile():
+    with pytest.raises(ValueError, match="no voiced frames"):
+        voice_profile(np.zeros(SR, dtype=np.float32))
+
+
+def test_similarity_markdown_says_which_voice_won():
+    assert "more like the target" in similarity_markdown(0.8, 0.7, 0.6)
+    assert "closer to the source" in similarity_markdown(0.7, 0.8, 0.6)
+    assert "(the source scored 0.600 against it: +0.100)" in similarity_markdown(0.7, 0.8, 0.6)
+
+
+@pytest.mark.django_db
+def test_convert_moves_pitch_to_the_target_and_scores_both_ways(learner_request, inline_jobs):
+    audio, alternative, figure, summary, markdown, scores = convert(
+        str(SPEECH_EN), str(SPEECH_EN_F), request=learner_request
+    )
+
+    job = InferenceJob.objects.get(capability="voice-conversion")
+    assert job.backend == "world" and job.status == "succeeded"
+    assert InferenceJob.objects.filter(capability="speaker-embedding", status="succeeded").count() == 3
+    assert scores["to target"] > scores["before"]  # the conversion moved toward the target
+    assert f"Similarity to the target: {scores['to target']:.3f}" in markdown
+    # male espeak (about 100 Hz) → female variant (about 210 Hz): the median F0 follows the target's
+    lines = summary.splitlines()
+    source_f0, target_f0, converted_f0 = (
+        float(line.split("median F0 ")[1].split(" Hz")[0]) for line in lines[:3]
+    )
+    assert source_f0 < 130 and target_f0 > 180
+    assert abs(semitones(target_f0, converted_f0)) < 1.0
+    assert [line.get_label().split(" ")[0] for line in figure.axes[0].get_lines()] == [
+        "source",
+        "target",
+        "converted",
+    ]
+    assert f"median {converted_f0:.0f} Hz" in alternative
+    assert audio.endswith("converted.wav")
+
+
+@pytest.mark.django_db
+def test_convert_needs_two_clips_and_a_login(learner_request, visitor_request):
+    with pytest.raises(gr.Error, match="Give two clips"):
+        convert(str(SPEECH_EN), None, request=learner_request)
+    with pytest.raises(gr.Error, match="Log in"):
+        convert(str(SPEECH_EN), str(SPEECH_EN_F), request=visitor_request)
+
+
+def test_similarity_rise_exercise_is_measured():
+    answer, measured = EXERCISES[0].experiment()
+
+    rise = float(measured["rise"])
+    after, before = (
+        float(measured[f"similarity of the {k} to the target"]) for k in ("converted clip", "source")
+    )
+    assert rise == pytest.approx(after - before, abs=2e-3)
+    assert answer == EXERCISES[0].choices[0 if rise > 0.05 else 1]
+
+
+@pytest.mark.django_db
+def test_build_returns_blocks():
+    assert isinstance(build(), gr.Blocks)
