@@ -59,12 +59,17 @@ BACKENDS: dict[str, list[str]] = {
     ],
     "audio-to-midi": ["workers.engines.midi_basic_pitch:BasicPitchTranscriber"],
     "audio-tagging": ["workers.engines.tagging_yamnet:YamnetTagger"],
-    "keyword-spotting": ["workers.engines.kws_micro_wakeword:MicroWakeWordSpotter"],
+    "keyword-spotting": [
+        "workers.engines.kws_micro_wakeword:MicroWakeWordSpotter",
+    ],
     "music-generation": [
         "workers.engines.music_symbolic:SymbolicTransformerGenerator",
         "workers.engines.music_musicgen:MusicGenGenerator",
     ],
     "sentence-embedding": ["workers.engines.sentence_minilm:MiniLmSentenceEncoder"],
+    "training": [
+        "workers.engines.train_music:MusicTransformerTrainer",
+    ],
 }
 
 _loaded: dict[tuple[str, str, str], Engine] = {}
