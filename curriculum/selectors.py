@@ -149,3 +149,14 @@ def topic_question_count(*, topic: Topic) -> int:
         return 0
     question = apps.get_model("quiz", "Question")
     return question.objects.filter(topics=topic, is_active=True).count()
+
+
+def topic_prediction_evidence(*, topic: Topic, user) -> dict[str, int]:
+    """The learner's predict-then-run attempts in demos that count for this topic."""
+    from django.apps import apps
+
+    if not user.is_authenticated or not apps.is_installed("demos"):
+        return {"total": 0, "right": 0}
+    attempts = apps.get_model("demos", "PredictionAttempt").objects.filter(user=user, topic=topic)
+    counts = attempts.aggregate(total=Count("id"), right=Count("id", filter=Q(correct=True)))
+    return {"total": counts["total"] or 0, "right": counts["right"] or 0}

@@ -47,6 +47,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "resource_groups": selectors.resources_by_kind(topic=topic),
         "demos": [(d, d.slug in available_demo_slugs()) for d in (demo_info(s) for s in topic.demos) if d],
         "question_count": selectors.topic_question_count(topic=topic),
+        "predictions": selectors.topic_prediction_evidence(topic=topic, user=request.user),
     }
     return render(request, "curriculum/topic.html", context)
 

@@ -163,3 +163,18 @@ def test_timeline_places_fixed_phases_in_sequence_and_open_ones_to_the_end():
         (75.0, 25.0, True),
         (75.0, 25.0, False),
     ]
+
+
+def test_topic_page_shows_the_learners_demo_predictions(client, learner, other_learner):
+    from demos.models import PredictionAttempt
+
+    topic = TopicFactory()
+    for user, correct in [(learner, True), (learner, False), (learner, True), (other_learner, False)]:
+        PredictionAttempt.objects.create(
+            user=user, demo="fundamentals", exercise="x", topic=topic, prediction="2 kHz", correct=correct
+        )
+    client.force_login(learner)
+
+    html = client.get(reverse("curriculum:topic", args=[topic.slug])).content.decode()
+
+    assert "demo predictions: 2 of 3 right" in html
