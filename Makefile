@@ -2,14 +2,14 @@
 .PHONY: run test install check lint format benchmarks clean
 
 install:
-	@bash scripts/install.sh
+	@bash webapp/scripts/install.sh
 
 run: install
-	@bash scripts/run.sh
+	@bash webapp/scripts/run.sh
 
 test:
-	@bash scripts/install.sh --with-browser
-	@bash scripts/test.sh
+	@bash webapp/scripts/install.sh --with-browser
+	@bash webapp/scripts/test.sh
 
 check lint: install
 	.venv/bin/ruff check .

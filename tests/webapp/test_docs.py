@@ -4,7 +4,7 @@ import re
 
 from tests.processes import ROOT
 
-SOURCES = ["webapp", "workers", "demos", "curriculum", "quiz", "scripts"]
+SOURCES = ["webapp", "workers", "demos", "curriculum", "quiz"]
 PATTERNS = [
     r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"',  # django-environ reads in settings
     r'environ(?:\.get)?\(\s*"([A-Z][A-Z0-9_]+)"',

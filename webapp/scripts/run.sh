@@ -4,7 +4,7 @@
 # With no configuration it uses embedded defaults (SQLite, a SQLite-backed Celery broker);
 # set DATABASE_URL / CELERY_BROKER_URL to use PostgreSQL and Redis. Ctrl-C stops everything.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-webapp.settings.base}
 export SOUNDPATH_VAR_DIR=${SOUNDPATH_VAR_DIR:-$PWD/var}

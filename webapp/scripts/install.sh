@@ -3,7 +3,7 @@
 # missing and we are root), the virtual environment at .venv from the frozen lock, and the
 # torchaudio fix. Idempotent and fast when nothing changed (a stamp records the lock's hash).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 PYTHON=${PYTHON:-python3.11}
 VENV=.venv
@@ -28,7 +28,7 @@ if ((${#missing[@]})); then
   fi
 fi
 
-want=$(cat requirements/lock.txt scripts/install.sh | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.txt webapp/scripts/install.sh | sha256sum | cut -d' ' -f1)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
   exit 0
 fi
@@ -38,11 +38,11 @@ if ! command -v "$PYTHON" >/dev/null; then
   exit 1
 fi
 [ -x "$VENV/bin/python" ] || { say "creating $VENV"; "$PYTHON" -m venv "$VENV"; }
-say "installing Python packages from requirements/lock.txt (a few minutes the first time)"
+say "installing Python packages from requirements.txt (a few minutes the first time)"
 # torch first, on its own: pip takes the CPU wheel from $PIP_FIND_LINKS when the machine has one.
 "$VENV/bin/pip" install -q "torch==2.13.0"
 # Everything else exactly as frozen, without resolving again: no second torch can sneak in.
-"$VENV/bin/pip" install -q --no-deps -r requirements/lock.txt
+"$VENV/bin/pip" install -q --no-deps -r requirements.txt
 
 # torchaudio's PyPI wheel links CUDA torch (libc10_cuda.so) and fails to import beside the CPU
 # torch; without its compiled libraries it falls back to pure Python (resample, fbank, MFCC,

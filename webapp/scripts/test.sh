@@ -3,7 +3,7 @@
 # and uvicorn are started by the tests themselves). Says exactly what is missing if a service
 # is not there.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 export DJANGO_SETTINGS_MODULE=webapp.settings.test
 export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/soundpath}
@@ -12,7 +12,7 @@ export SOUNDPATH_VAR_DIR=$PWD/var
 export NUMBA_CACHE_DIR=${NUMBA_CACHE_DIR:-$PWD/var/numba-cache}
 mkdir -p var
 
-.venv/bin/python scripts/check_services.py
+.venv/bin/python webapp/scripts/check_services.py
 
 echo "[test] lint (ruff)"
 .venv/bin/ruff check .
