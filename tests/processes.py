@@ -27,11 +27,17 @@ def process_env(*, db_name: str, **extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def celery_worker_process(
-    *, db_name: str, queues: str = "cpu,gpu", name: str = "test", extra_env: dict[str, str] | None = None
+    *,
+    db_name: str,
+    queues: str = "cpu,gpu",
+    name: str = "test",
+    extra_env: dict[str, str] | None = None,
+    beat: bool = False,
 ) -> Iterator[subprocess.Popen]:
     """A real worker like production's CPU worker: prefork with one child (time limits work there)."""
     from workers.celery import app
 
+    extra_env = {"CELERY_BROKER_URL": app.conf.broker_url, **(extra_env or {})}
     with app.connection_for_write() as conn:  # a clean queue: nothing left over from earlier runs
         for queue in queues.split(","):
             with contextlib.suppress(Exception):
@@ -39,7 +45,9 @@ def celery_worker_process(
     log = open(ROOT / "var" / f"celery-{name}.log", "wb")  # noqa: SIM115 - closed below
     cmd = [str(VENV_BIN / "celery"), "-A", "workers.celery", "worker", "--pool=prefork", "--concurrency=1", "-Q", queues,
            "-n", f"{name}@%h", "--without-mingle", "--without-gossip", "-l", "INFO"]  # fmt: skip
-    env = process_env(db_name=db_name, **(extra_env or {}))
+    if beat:  # the periodic sweeper, embedded in this worker
+        cmd += ["-B", "--schedule", str(ROOT / "var" / f"celerybeat-{name}")]
+    env = process_env(db_name=db_name, **extra_env)
     # Its own process group, so a test can kill the worker and its child together.
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -116,3 +124,56 @@ def uvicorn_process(*, db_name: str, timeout: float = 120) -> Iterator[str]:
     finally:
         stop_process(proc)
         log.close()
+
+
+@contextlib.contextmanager
+def private_redis(port: int | None = None, *, appendonly: bool = False) -> Iterator[tuple[str, callable]]:
+    """A Redis server of the test's own on a free port (no persistence unless asked), so a test may
+    restart it without touching the machine's. Yields (broker URL, restart function)."""
+    import shutil
+
+    port = port or free_port()
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    folder = ROOT / "var" / f"redis-{port}"
+    folder.mkdir(parents=True, exist_ok=True)
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(folder),
+            "--appendonly", "yes" if appendonly else "no"]  # fmt: skip
+    state = {"proc": None}
+
+    def start() -> None:
+        state["proc"] = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("private redis-server did not start")
+
+    def restart() -> None:
+        stop_process(state["proc"], sig=signal.SIGKILL)
+        start()
+
+    start()
+    try:
+        yield f"redis://127.0.0.1:{port}/0", restart
+    finally:
+        stop_process(state["proc"], sig=signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def celery_client_broker(url: str) -> Iterator[None]:
+    """Point this process's Celery client at another broker for the duration."""
+    from workers.celery import app
+
+    def reset_pools() -> None:  # connections and producers are pooled per broker URL: pick anew
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = url
+    reset_pools()
+    try:
+        yield
+    finally:
+        app.conf.broker_url = previous
+        reset_pools()

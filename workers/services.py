@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import mimetypes
-import shutil
-import tempfile
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
-from django.db import transaction
+from django.core.files.base import File
+from django.db import models, transaction
 from django.utils import timezone
 
-from workers.models import InferenceJob, JobInputFile, JobResultFile
+from workers.models import InferenceJob, JobInputFile
 
 if TYPE_CHECKING:
-    from workers.engines.runner import RunOutcome
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -136,155 +128,25 @@ def job_cancel(*, job: InferenceJob, user) -> bool:
     return bool(updated)
 
 
-# ---------------------------------------------------------------------------------------------
-# Running a job (called by the Celery task, in the worker process)
-
-
-def _claim(job_id: str) -> InferenceJob | None:
-    """Mark the job running for this attempt; None if it must not run (finished, cancelled, too many tries)."""
-    with transaction.atomic():
-        job = InferenceJob.objects.select_for_update().filter(id=job_id).first()
-        if job is None or job.is_finished:
-            return None  # a re-delivered finished job does not run again
-        job.attempts += 1
-        now = timezone.now()
-        if job.attempts > settings.JOB_MAX_ATTEMPTS:
-            job.status, job.finished_at = InferenceJob.Status.FAILED, now
-            job.error = (
-                f"This job stopped its worker {job.attempts - 1} times (crash or out of memory), "
-                "so it was not tried again. Try a shorter or different input."
-            )
-            job.save()
-            return None
-        job.status, job.started_at = InferenceJob.Status.RUNNING, now
-        job.progress, job.progress_message = 0.0, "Starting…"
-        job.save()
-    _remove_stray_results(job)
-    return job
-
-
-def _remove_stray_results(job: InferenceJob) -> None:
-    """Files written by an attempt that died before committing belong to no result: delete them."""
-    folder = f"jobs/{job.id}"
-    if not default_storage.exists(folder):
-        return
-    for sub in default_storage.listdir(folder)[0]:
-        if sub.startswith("results-"):
-            for name in default_storage.listdir(f"{folder}/{sub}")[1]:
-                default_storage.delete(f"{folder}/{sub}/{name}")
-
-
-class _ProgressReporter:
-    """Writes progress at most every 0.5 s, and notices cancellation while the engine works."""
-
-    def __init__(self, job: InferenceJob):
-        self.job = job
-        self._last = 0.0
-
-    def __call__(self, fraction: float, message: str) -> None:
-        now = time.monotonic()
-        if now - self._last < 0.5 and fraction < 1.0:
-            return
-        self._last = now
-        updated = InferenceJob.objects.filter(id=self.job.id, status="running").update(
-            progress=max(0.0, min(1.0, fraction)), progress_message=message[:200]
-        )
-        if not updated:
-            raise JobCancelled()
-
-
-@contextlib.contextmanager
-def _local_inputs(job: InferenceJob) -> Iterator[dict[str, Path]]:
-    """Each stored input copied to a local temporary file, so any storage backend (S3-like) works."""
-    with tempfile.TemporaryDirectory(prefix=f"job-{job.id}-") as folder:
-        paths = {}
-        for stored in job.inputs.all():
-            local = Path(folder) / f"{stored.name}{Path(stored.file.name).suffix.lower()}"
-            with stored.file.open("rb") as source, local.open("wb") as target:
-                shutil.copyfileobj(source, target)
-            paths[stored.name] = local
-        yield paths
-
-
-def job_run(*, job_id: str) -> None:
-    """Run one attempt of a job. Idempotent: a finished job is left alone."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
-    from workers.audio_io import AudioInputError, AudioLimits
-    from workers.engines.base import EngineError
-    from workers.engines.runner import run_engine
-
-    job = _claim(job_id)
-    if job is None:
-        return
-    report = _ProgressReporter(job)
-    limits = AudioLimits(max_bytes=settings.JOB_UPLOAD_MAX_BYTES, max_seconds=settings.JOB_AUDIO_MAX_SECONDS)
-    try:
-        report(0.02, "Loading the model…")
-        with _local_inputs(job) as paths:
-            outcome = run_engine(
-                job.capability, backend=job.backend, audio_paths=paths, text=job.text_input,
-                params=job.params, limits=limits, progress=report,
-            )  # fmt: skip
-        _save_success(job, outcome)
-    except JobCancelled:
-        log.info("job %s cancelled while running", job_id)
-    except SoftTimeLimitExceeded:
-        soft, _ = time_limits(job.capability)
-        _save_failure(job, f"The job took longer than its {soft} s limit and was stopped.")
-    except (AudioInputError, EngineError) as exc:
-        _save_failure(job, str(exc))
-    except Exception as exc:  # any other engine crash is reported, and the worker lives on
-        log.exception("job %s failed", job_id)
-        _save_failure(job, f"The engine failed: {type(exc).__name__}: {exc}")
-
-
-def _save_success(job: InferenceJob, outcome: RunOutcome) -> None:
-    """Write result files first, then mark success in one transaction: a crash in between leaves
-    the job running (to be re-delivered), never succeeded with half a result."""
-    from workers.engines.capabilities import wav_bytes
-
-    engine, output = outcome.engine, outcome.output
-    blobs = {f"{name}.wav": wav_bytes(audio, sr) for name, (audio, sr) in output.audio.items()}
-    blobs.update(output.files)
-    rows = []
-    for name, data in sorted(blobs.items()):
-        row = JobResultFile(job=job, name=name, attempt=job.attempts, size=len(data))
-        row.content_type = content_type_for(name)
-        row.file.save(name, ContentFile(data), save=False)
-        rows.append(row)
-    with transaction.atomic():
-        current = InferenceJob.objects.select_for_update().get(id=job.id)
-        if current.status != InferenceJob.Status.RUNNING:  # cancelled meanwhile: keep nothing
-            for row in rows:
-                default_storage.delete(row.file.name)
-            return
-        JobResultFile.objects.bulk_create(rows)
-        current.status = InferenceJob.Status.SUCCEEDED
-        current.progress, current.progress_message = 1.0, "Done."
-        current.result = output.data
-        current.finished_at = timezone.now()
-        current.compute_seconds = outcome.compute_seconds
-        current.load_seconds = outcome.load_seconds
-        current.device = engine.device
-        current.engine_name, current.engine_version = engine.card.engine, engine.version()
-        current.save()
-
-
-# Fixed types for what engines write: mimetypes' answers differ between machines (/etc/mime.types).
-_CONTENT_TYPES = {".wav": "audio/wav", ".mid": "audio/midi", ".rttm": "text/plain", ".json": "application/json",
-                  ".png": "image/png", ".txt": "text/plain"}  # fmt: skip
-
-
-def content_type_for(name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    return _CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-
-def _save_failure(job: InferenceJob, message: str) -> None:
-    InferenceJob.objects.filter(id=job.id, status="running").update(
-        status=InferenceJob.Status.FAILED,
-        error=message,
-        finished_at=timezone.now(),
-        progress_message="Failed.",
+def jobs_requeue_stale(*, now=None) -> list[str]:
+    """Send again the jobs whose broker message may be lost: queued ones nobody picked up within
+    JOB_REQUEUE_AFTER_SECONDS (a broker restarted without persistence), and running ones whose
+    worker stopped its heartbeat (killed, or its machine died). Duplicates are harmless: a worker
+    claims a job under a row lock and leaves alone one that is finished or alive elsewhere."""
+    now = now or timezone.now()
+    wait = timedelta(seconds=settings.JOB_REQUEUE_AFTER_SECONDS)
+    stale = timedelta(seconds=3 * settings.JOB_HEARTBEAT_SECONDS)
+    lost_in_queue = InferenceJob.objects.filter(status="queued", created_at__lt=now - wait).filter(
+        models.Q(requeued_at__isnull=True) | models.Q(requeued_at__lt=now - wait)
     )
+    orphaned = InferenceJob.objects.filter(status="running", heartbeat_at__lt=now - stale).filter(
+        models.Q(requeued_at__isnull=True) | models.Q(requeued_at__lt=now - stale)
+    )
+    requeued = []
+    for job in [*lost_in_queue, *orphaned]:
+        InferenceJob.objects.filter(id=job.id).update(requeued_at=now)
+        job_enqueue(job=job)
+        requeued.append(str(job.id))
+    if requeued:
+        log.warning("re-sent %d job(s) whose message may have been lost: %s", len(requeued), requeued)
+    return requeued

@@ -23,6 +23,14 @@ def health_check(token: str) -> dict:
 def run_inference_job(job_id: str) -> None:
     """Acknowledged only when done, so a worker that dies mid-job leaves it to be re-delivered;
     `job_run` is idempotent and counts attempts, so a poison job fails after JOB_MAX_ATTEMPTS."""
-    from workers.services import job_run
+    from workers.execution import job_run
 
     job_run(job_id=job_id)
+
+
+@shared_task(name="workers.requeue_stale_jobs", acks_late=False, ignore_result=True)
+def requeue_stale_jobs() -> list[str]:
+    """Periodic (Celery beat, embedded in a worker with -B): re-send jobs whose message was lost."""
+    from workers.services import jobs_requeue_stale
+
+    return jobs_requeue_stale()

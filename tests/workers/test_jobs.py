@@ -7,8 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from demos.samples import SPEECH_EN
+from workers.execution import job_run
 from workers.models import InferenceJob
-from workers.services import JobRefused, UploadedInput, job_cancel, job_run, job_submit
+from workers.services import JobRefused, UploadedInput, job_cancel, job_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -46,7 +46,8 @@ def test_killed_worker_job_is_redelivered_and_finishes_once(learner, pyannote_sa
     """SIGKILL the whole worker mid-job; a second worker gets the job once the broker's
     visibility timeout passes, and the job ends with exactly one result."""
     db_name = connection.settings_dict["NAME"]
-    quick_redelivery = {"CELERY_VISIBILITY_TIMEOUT": "5"}
+    # Redis re-delivers after 5 s; with a 1 s heartbeat the dead attempt looks orphaned after 3 s.
+    quick_redelivery = {"CELERY_VISIBILITY_TIMEOUT": "5", "JOB_HEARTBEAT_SECONDS": "1"}
     with celery_worker_process(db_name=db_name, name="victim", extra_env=quick_redelivery) as victim:
         job = job_submit(
             user=learner, capability="pitch", backend="pyin", files=[_upload(pyannote_sample[0])]

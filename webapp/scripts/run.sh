@@ -32,6 +32,7 @@ stop() {
 trap stop INT TERM EXIT
 
 .venv/bin/celery -A workers.celery worker --pool=prefork --concurrency=1 -Q cpu,gpu -n "worker@%h" -l INFO \
+  -B --schedule "$SOUNDPATH_VAR_DIR/celerybeat-schedule" \
   --without-mingle --without-gossip &
 pids+=($!)
 .venv/bin/uvicorn webapp.asgi:application --host "$HOST" --port "$PORT" &

@@ -21,7 +21,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_celery_results",
     "webapp.accounts",
+    "webapp.cohorts",
     "curriculum",
+    "quiz",
     "workers",
     "demos",
 ]
@@ -162,6 +164,13 @@ JOB_TIME_LIMITS = {
     "training": env.int("JOB_TIME_LIMIT_TRAINING", default=1800),
 }
 JOB_HARD_LIMIT_GRACE = 30
+# A running job stamps a heartbeat this often; three missed beats and it counts as orphaned.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10.0)
+# A job still queued after this long may have lost its broker message: it is sent again.
+JOB_REQUEUE_AFTER_SECONDS = env.int("JOB_REQUEUE_AFTER_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-jobs": {"task": "workers.requeue_stale_jobs", "schedule": 60.0},
+}
 # Send torch engines to the 'gpu' queue (run a GPU worker with `-Q gpu --pool=solo`).
 JOB_GPU_QUEUE_ENABLED = env.bool("JOB_GPU_QUEUE_ENABLED", default=False)
 # Redis/SQS re-deliver an unacknowledged job after this long; it must exceed the longest hard limit.
