@@ -53,8 +53,12 @@ class InferenceJob(models.Model):
     engine_name = models.CharField(max_length=200, blank=True)
     engine_version = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of the worker running it.")
-    requeued_at = models.DateTimeField(null=True, blank=True, help_text="Last time its message was sent again.")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the worker running it."
+    )
+    requeued_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last time its message was sent again."
+    )
     celery_task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
