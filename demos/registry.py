@@ -15,6 +15,7 @@ DEMO_BUILDERS: dict[str, str] = {
     "enhancement": "demos.enhancement:build",
     "separation": "demos.separation:build",
     "music": "demos.music:build",
+    "keyword-spotting": "demos.keyword_spotting:build",
 }
 
 

@@ -22,3 +22,16 @@ MUSIC_VOCAL_TEXT = "Sing me a song of the sea, of the wind and the waves and the
 TWO_SPEAKERS_MIX = SAMPLES_DIR / "two_speakers_mix.flac"  # speech_en.wav + speech_en_f.wav
 # enhancement noises: babble, music, hum (made by demos/enhancement/make_noise_clips.py)
 NOISE_DIR = SAMPLES_DIR / "noise"
+# Keyword spotting: single words by an espeak-ng accent the keyword model never trains on
+# (demos/keyword_spotting/make_samples.py); each word with its span in seconds.
+KWS_YES_NO_UP_DOWN = SAMPLES_DIR / "kws_yes_no_up_down.wav"
+KWS_STOP_GO_NOISY = SAMPLES_DIR / "kws_stop_go_noisy.wav"
+KWS_SAMPLE_WORDS = {
+    "kws_yes_no_up_down.wav": (("yes", 0.4, 0.8), ("no", 1.6, 2.0), ("up", 2.8, 3.1), ("down", 3.9, 4.32)),
+    "kws_stop_go_noisy.wav": (
+        ("stop", 0.4, 0.84),
+        ("house", 1.64, 2.05),
+        ("go", 2.85, 3.36),
+        ("seven", 4.16, 4.74),
+    ),
+}

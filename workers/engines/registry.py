@@ -61,6 +61,7 @@ BACKENDS: dict[str, list[str]] = {
     "audio-tagging": ["workers.engines.tagging_yamnet:YamnetTagger"],
     "keyword-spotting": [
         "workers.engines.kws_micro_wakeword:MicroWakeWordSpotter",
+        "workers.engines.kws_dscnn:DsCnnKeywordSpotter",
     ],
     "music-generation": [
         "workers.engines.music_symbolic:SymbolicTransformerGenerator",
@@ -69,6 +70,7 @@ BACKENDS: dict[str, list[str]] = {
     "sentence-embedding": ["workers.engines.sentence_minilm:MiniLmSentenceEncoder"],
     "training": [
         "workers.engines.train_music:MusicTransformerTrainer",
+        "workers.engines.train_kws:DsCnnKeywordTrainer",
     ],
 }
 
