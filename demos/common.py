@@ -45,6 +45,22 @@ def request_user(request) -> Any | None:
     return get_user_model().objects.filter(pk=user_id, is_active=True).first()
 
 
+def load_clip(
+    path, *, sr: int, limits=None, missing: str = "Record or upload a clip, or pick a sample first."
+):
+    """Decode an uploaded, recorded or sample clip for a demo; bad input becomes a gr.Error."""
+    import gradio as gr
+
+    from workers.audio_io import AudioInputError, load_audio
+
+    if not path:
+        raise gr.Error(missing)
+    try:
+        return load_audio(Path(path), target_sr=sr, limits=limits).samples
+    except AudioInputError as exc:
+        raise gr.Error(str(exc)) from exc
+
+
 def require_user(request):
     import gradio as gr
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from demos.common import load_clip
 from demos.samples import (
     SPEECH_EN,
     SPEECH_EN_F,
@@ -17,7 +18,7 @@ from demos.samples import (
     SPEECH_PAUSES,
     SPEECH_PAUSES_TEXT,
 )
-from workers.audio_io import AudioInputError, AudioLimits, load_audio
+from workers.audio_io import AudioLimits
 
 SR = 16000
 LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=120.0)
@@ -63,14 +64,7 @@ def default_backend(choices: list[tuple[str, str]]) -> str | None:
 
 
 def _load(path: str | None):
-    import gradio as gr
-
-    if not path:
-        raise gr.Error("Record or upload a clip, or pick a sample first.")
-    try:
-        return load_audio(Path(path), target_sr=SR, limits=LIMITS).samples
-    except AudioInputError as exc:
-        raise gr.Error(str(exc)) from exc
+    return load_clip(path, sr=SR, limits=LIMITS)
 
 
 @dataclass(frozen=True)

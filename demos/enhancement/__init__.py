@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from demos.common import result_path, run_job
+from demos.common import load_clip, result_path, run_job
 from demos.enhancement.mixing import NOISE_KINDS, SR
-from workers.audio_io import AudioInputError, AudioLimits, load_audio
+from workers.audio_io import AudioLimits, load_audio
 
 SLUG = "enhancement"
 CAPABILITY = "enhancement"
@@ -48,14 +48,9 @@ def _examples() -> list[list]:
 
 
 def _load(path: str) -> np.ndarray:
-    import gradio as gr
-
-    if not path:
-        raise gr.Error("Record or upload a clean speech clip, or pick a sample first.")
-    try:
-        return load_audio(Path(path), target_sr=SR, limits=LIMITS).samples
-    except AudioInputError as exc:
-        raise gr.Error(str(exc)) from exc
+    return load_clip(
+        path, sr=SR, limits=LIMITS, missing="Record or upload a clean speech clip, or pick a sample first."
+    )
 
 
 def pause_levels(

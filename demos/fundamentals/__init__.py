@@ -3,10 +3,9 @@
 Light DSP (librosa, scipy), so every tab runs in the web process; no job, no login needed.
 """
 
-from pathlib import Path
-
+from demos.common import load_clip
 from demos.samples import SCALE_C_MAJOR, SPEECH_EN
-from workers.audio_io import AudioInputError, AudioLimits, load_audio
+from workers.audio_io import AudioLimits
 
 ANALYSIS_SR = 16000  # every clip is resampled to 16 kHz: Nyquist 8 kHz covers speech
 LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=60.0)
@@ -37,14 +36,7 @@ TOPICS = [
 
 
 def _load(path: str | None):
-    import gradio as gr
-
-    if not path:
-        raise gr.Error("Record or upload a clip, or pick a sample first.")
-    try:
-        return load_audio(Path(path), target_sr=ANALYSIS_SR, limits=LIMITS).samples
-    except AudioInputError as exc:
-        raise gr.Error(str(exc)) from exc
+    return load_clip(path, sr=ANALYSIS_SR, limits=LIMITS)
 
 
 def _guard(fn):

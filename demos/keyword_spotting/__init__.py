@@ -6,10 +6,9 @@ model in this web process: it has ~23k parameters and scores one 1 s window in u
 so a job round trip per 250 ms chunk would cost far more than the inference itself.
 """
 
-from pathlib import Path
-
+from demos.common import load_clip
 from demos.samples import KWS_STOP_GO_NOISY, KWS_YES_NO_UP_DOWN, SPEECH_EN
-from workers.audio_io import AudioInputError, AudioLimits, load_audio
+from workers.audio_io import AudioLimits
 
 SLUG = "keyword-spotting"
 SR = 16000
@@ -44,14 +43,7 @@ TOPICS = [
 
 
 def _load(path: str | None):
-    import gradio as gr
-
-    if not path:
-        raise gr.Error("Record or upload a clip, or pick a sample first.")
-    try:
-        return load_audio(Path(path), target_sr=SR, limits=LIMITS).samples
-    except AudioInputError as exc:
-        raise gr.Error(str(exc)) from exc
+    return load_clip(path, sr=SR, limits=LIMITS)
 
 
 def training_params(keywords: str, epochs, per_word) -> dict:

@@ -7,8 +7,9 @@ resynthesis run in this process.
 
 from pathlib import Path
 
+from demos.common import load_clip
 from demos.samples import MUSIC_DRUMS, MUSIC_MIX, SCALE_C_MAJOR
-from workers.audio_io import AudioInputError, AudioLimits, load_audio
+from workers.audio_io import AudioLimits
 
 SLUG = "music"
 BEAT_SR = 22050
@@ -39,14 +40,7 @@ TOPICS = [
 
 
 def _load(path, sr: int, limits: AudioLimits | None = None):
-    import gradio as gr
-
-    if not path:
-        raise gr.Error("Upload or record a clip, or pick a sample first.")
-    try:
-        return load_audio(Path(path), target_sr=sr, limits=limits).samples
-    except AudioInputError as exc:
-        raise gr.Error(str(exc)) from exc
+    return load_clip(path, sr=sr, limits=limits, missing="Upload or record a clip, or pick a sample first.")
 
 
 def transcribe(path, *, request, progress=None):

@@ -6,12 +6,10 @@ one-to-one assignment of estimates to references (the permutation problem).
 Separation runs as a job (login needed); scoring and plots run in this process on the returned stems.
 """
 
-from pathlib import Path
-
 import numpy as np
 
+from demos.common import load_clip
 from demos.samples import MUSIC_MIX, TWO_SPEAKERS_MIX
-from workers.audio_io import AudioInputError, load_audio
 
 SLUG = "separation"
 CAPABILITY = "separation"
@@ -55,12 +53,7 @@ EXAMPLES_SPEAKERS = [[str(TWO_SPEAKERS_MIX), "hpss"], [str(TWO_SPEAKERS_MIX), "n
 
 
 def _load(path) -> np.ndarray:
-    import gradio as gr
-
-    try:
-        return load_audio(Path(path), target_sr=SR).samples
-    except AudioInputError as exc:
-        raise gr.Error(str(exc)) from exc
+    return load_clip(path, sr=SR)
 
 
 def describe_stems(stems: dict[str, np.ndarray], mixture: np.ndarray) -> str:

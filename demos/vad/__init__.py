@@ -4,10 +4,9 @@ Both engines run as jobs (login needed); moving the threshold afterwards re-segm
 scores in this process, so it is instant.
 """
 
-from pathlib import Path
-
+from demos.common import load_clip
 from demos.samples import SPEECH_EN, SPEECH_PAUSES
-from workers.audio_io import AudioInputError, AudioLimits, load_audio
+from workers.audio_io import AudioLimits
 
 SR = 16000
 LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=120.0)
@@ -31,14 +30,7 @@ TOPICS = [
 
 
 def _load(path: str | None):
-    import gradio as gr
-
-    if not path:
-        raise gr.Error("Record or upload a clip, or pick a sample first.")
-    try:
-        return load_audio(Path(path), target_sr=SR, limits=LIMITS).samples
-    except AudioInputError as exc:
-        raise gr.Error(str(exc)) from exc
+    return load_clip(path, sr=SR, limits=LIMITS)
 
 
 def _stage(progress, index: int, count: int, label: str):
