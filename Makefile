@@ -23,5 +23,6 @@ clean:
 	rm -rf var/ staticfiles/ .pytest_cache .ruff_cache
 
 # On demand, never part of `make test`: speed and quality figures written to benchmarks/.
+# Needs PostgreSQL and Redis as `make test` does, and wrk (apt-get install -y wrk); see benchmarks/README.md.
 benchmarks: install
-	NUMBA_CACHE_DIR=var/numba-cache .venv/bin/python -m benchmarks.engines
+	NUMBA_CACHE_DIR=var/numba-cache .venv/bin/python -m benchmarks.run_all

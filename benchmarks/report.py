@@ -1,0 +1,130 @@
+"""RESULTS.md from the JSON files under results/: one section per benchmark, each with the machine,
+the date and the load average its figures were measured under."""
+
+from pathlib import Path
+
+from benchmarks.common import machine, read_json, today
+
+HERE = Path(__file__).resolve().parent
+
+
+def write_results() -> Path:
+    runs = read_json("runs.json") or {}
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written {today()} by `make benchmarks` (`python -m benchmarks.run_all`) on {machine()}.",
+        "How to run each part: `benchmarks/README.md`. Raw figures: `benchmarks/results/*.json`.",
+        "The machine is shared with other developers' test runs: each figure carries the load average",
+        "(1/5/15 min) it was measured under; with 2 cores, a load above 2 means the figures are pessimistic.",
+        "",
+        "| part | last run | outcome | seconds |",
+        "|---|---|---|---|",
+        *(f"| {p} | {r['date']} | {r['outcome']} | {r['seconds']} |" for p, r in runs.items()),
+        "",
+    ]
+    lines += _web(read_json("web.json")) + _jobs(read_json("jobs.json"))
+    lines += _engines_direct(read_json("engines_direct.json")) + _engines(read_json("engines.json"))
+    path = HERE / "RESULTS.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _header(title: str, data: dict | None) -> list[str]:
+    if not data:
+        return [f"## {title}", "", "Not measured yet (no results file).", ""]
+    return [f"## {title}", "", f"Machine: {data['machine']}. Date: {data['date']}.", ""]
+
+
+def _web(data: dict | None) -> list[str]:
+    lines = _header("Web pages under load (wrk on loopback)", data)
+    if not data:
+        return lines
+    lines += [f"- {note}" for note in data["notes"]] + [""]
+    lines += [
+        "| page | users | req/s | p50 ms | p90 ms | p99 ms | errors | bytes | load avg (before) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in data["rows"]:
+        errors = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "0"
+        lines.append(
+            f"| {r['target']} (`{r['method']} {r['path']}`) | {r['connections']} | {r['requests_per_s']} | "
+            f"{r['p50_ms']:.0f} | {r['p90_ms']:.0f} | {r['p99_ms']:.0f} | {errors} | {r['response_bytes']} | "
+            f"{r['load_average_before']} |"
+        )
+    for s in data.get("skipped", []):
+        lines.append(f"\nNot measured: {s['target']} (`{s['path']}`): {s['reason']}")
+    return [*lines, ""]
+
+
+def _jobs(data: dict | None) -> list[str]:
+    lines = _header("Jobs: platform overhead over the engine, and throughput", data)
+    if not data:
+        return lines
+    res = data["results"]
+    lines += [f"- {note}" for note in data["notes"]] + [""]
+    lines += ["| path | n | p50 ms | p99 ms | mean ms | load avg |", "|---|---|---|---|---|---|"]
+    for name in ("direct (run_engine in-process, warm)", "job, one at a time, 1 worker"):
+        r = res[name]
+        lines.append(
+            f"| {name} | {r['n']} | {r['p50_ms']} | {r['p99_ms']} | {r['mean_ms']} | {r['load_average']} |"
+        )
+    for name, r in res["job, one at a time, 1 worker"]["breakdown (from the job rows)"].items():
+        lines.append(f"| … {name} | {r['n']} | {r['p50_ms']} | {r['p99_ms']} | {r['mean_ms']} | |")
+    o = res["overhead"]
+    lines += [
+        "",
+        f"Overhead of a job over the direct call: p50 +{o['p50_ms']} ms, p99 +{o['p99_ms']} ms "
+        f"({o['ratio_p50']}× the direct p50).",
+        "",
+        "| workers | jobs | seconds | jobs per minute | load avg |",
+        "|---|---|---|---|---|",
+    ]
+    for workers in (1, 2):
+        r = res[f"burst, {workers} worker{'s' if workers > 1 else ''}"]
+        lines.append(
+            f"| {workers} | {r['jobs']} | {r['seconds']} | {r['jobs_per_minute']} | {r['load_average']} |"
+        )
+    return [*lines, ""]
+
+
+def _engines_direct(data: dict | None) -> list[str]:
+    lines = _header("Engines: the platform's path vs the library called directly", data)
+    if not data:
+        return lines
+    lines += [
+        f"Median of {data['repeats']} warm runs each. Platform = `workers.engines.runner.run_engine` on the file "
+        "(what a worker runs); overhead ratio = platform time / direct time. Both sides start from the same file, so "
+        "the ratio includes decoding: below 1 where the library's own loader (PyAV, librosa resampling, "
+        "silero's per-window loop) is slower than workers.audio_io. Equal quality on both sides shows the same "
+        "model and options ran.",
+        "",
+        "| engine | RTF platform | RTF direct | ratio | quality | direct call | input | load avg |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for key, r in data["results"].items():
+        if "error" in r:
+            lines.append(f"| `{key}` | — | — | — | not measured: {r['error']} | | | |")
+            continue
+        quality = "; ".join(f"{k}: {v}" for k, v in r["quality"].items())
+        lines.append(
+            f"| `{key}` | {r['rtf_platform']:.3f} | {r['rtf_direct']:.3f} | {r['overhead_ratio']} | {quality} | "
+            f"`{r['direct']}` | {r['sample']} | {r['load_average']} |"
+        )
+    return [*lines, ""]
+
+
+def _engines(data: dict | None) -> list[str]:
+    lines = ["## Every default engine: real-time factor and quality", ""]
+    if not data:
+        return [*lines, "Not measured yet (no results/engines.json).", ""]
+    lines += [
+        "From `benchmarks.engines` (also written to `ENGINES.md`), the engines called in-process.",
+        "",
+        "| engine | RTF | quality | input | date |",
+        "|---|---|---|---|---|",
+    ]
+    for key, r in data.items():
+        quality = "; ".join(f"{k}: {v}" for k, v in r["quality"].items())
+        lines.append(f"| `{key}` | {r['rtf']:.3f} | {quality} | {r['sample']} | {r['date']} |")
+    return [*lines, ""]
