@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,27 +99,37 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def uvicorn_process(*, db_name: str, timeout: float = 120) -> Iterator[str]:
-    """The real ASGI app (Django + Gradio) under uvicorn; yields its base URL."""
+def uvicorn_process(
+    *,
+    db_name: str,
+    timeout: float = 120,
+    database_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    name: str = "test",
+) -> Iterator[str]:
+    """The real ASGI app (Django + Gradio) under uvicorn; yields its base URL. `database_url`
+    points it at another address of the test database (a TcpProxy, say)."""
     import httpx
 
     port = free_port()
-    log = open(ROOT / "var" / "uvicorn-test.log", "wb")  # noqa: SIM115 - closed below
+    log_name = f"var/uvicorn-{name}.log"
+    log = open(ROOT / log_name, "wb")  # noqa: SIM115 - closed below
     cmd = [str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
+    overrides = {**({"DATABASE_URL": database_url} if database_url else {}), **(extra_env or {})}
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=process_env(db_name=db_name), stdout=log, stderr=subprocess.STDOUT
+        cmd, cwd=ROOT, env=process_env(db_name=db_name, **overrides), stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"uvicorn exited with {proc.returncode}; see var/uvicorn-test.log")
+                raise RuntimeError(f"uvicorn exited with {proc.returncode}; see {log_name}")
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(base + "/roadmap/", timeout=2).status_code < 500:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not answer in time; see var/uvicorn-test.log")
+                raise RuntimeError(f"uvicorn did not answer in time; see {log_name}")
             time.sleep(0.5)
         yield base
     finally:
@@ -177,3 +188,84 @@ def celery_client_broker(url: str) -> Iterator[None]:
     finally:
         app.conf.broker_url = previous
         reset_pools()
+
+
+def database_url(*, db_name: str, host: str, port: int) -> str:
+    """The test database's URL (its user and password) at another address."""
+    db = settings.DATABASES["default"]
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{credentials}@{host}:{port}/{db_name}"
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:<port> to `target`, and can be switched off (new connections refused,
+    open ones cut, as when a database server goes away) and on again on the same port."""
+
+    def __init__(self, target: tuple[str, int]):
+        self.target = target
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def on(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), name="tcp-proxy", daemon=True).start()
+
+    def off(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            _close(listener)  # nothing listens: connecting is refused at once
+        with self._lock:
+            cut, self._open = self._open, set()
+        for sock in cut:
+            _close(sock)
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # switched off
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                _close(client)
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._open |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with self._lock:
+                self._open -= {source, sink}
+            _close(source)
+            _close(sink)
+
+
+def _close(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)  # wakes a thread blocked in accept() or recv() on it
+    sock.close()
+
+
+@contextlib.contextmanager
+def tcp_proxy(target: tuple[str, int]) -> Iterator[TcpProxy]:
+    proxy = TcpProxy(target)
+    proxy.on()
+    try:
+        yield proxy
+    finally:
+        proxy.off()

@@ -36,11 +36,16 @@ def build_application():
             # Without the slash the request would fall through to Django's 404.
             app.add_api_route(f"/demos/{slug}", _redirect_to(f"/demos/{slug}/"), include_in_schema=False)
             # An explicit root path: without it, file URLs of examples lose the /demos/<slug> prefix.
-            gr.mount_gradio_app(app, build_demo(slug), path=f"/demos/{slug}", root_path=f"/demos/{slug}")
+            # Gradio refuses (413) an upload past the jobs' size limit while it streams in.
+            gr.mount_gradio_app(
+                app, build_demo(slug), path=f"/demos/{slug}", root_path=f"/demos/{slug}",
+                max_file_size=settings.JOB_UPLOAD_MAX_BYTES,
+            )  # fmt: skip
     app.mount("/", django_app)
-    from webapp.middleware import DemoHeadersMiddleware
+    from webapp.middleware import DemoHeadersMiddleware, RequestSizeLimitMiddleware
 
-    return DemoHeadersMiddleware(app)
+    largest_request = settings.JOB_UPLOAD_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return RequestSizeLimitMiddleware(DemoHeadersMiddleware(app), max_bytes=largest_request)
 
 
 application = build_application()

@@ -5,6 +5,7 @@ Plain Python (no Django): the web process, the demos and the workers all read au
 
 import math
 import shutil
+import struct
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ class AudioInputError(ValueError):
 
 @dataclass(frozen=True)
 class AudioLimits:
-    max_bytes: int = 50 * 1024 * 1024
+    max_bytes: int = 50_000_000
     max_seconds: float = 600.0
     min_seconds: float = 0.1
 
@@ -67,6 +68,13 @@ def load_audio(
         raise AudioInputError(
             f"The file is {size / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB."
         )
+    shortfall = wav_shortfall(path)
+    if shortfall is not None:
+        promised, present = shortfall
+        raise AudioInputError(
+            f"The WAV file is cut short: its header promises {_human_duration(promised)} of audio but only "
+            f"{_human_duration(present)} is there. Upload the complete recording."
+        )
     header = probe_duration(path)
     if header is not None:
         seconds, source_sr, channels = header
@@ -90,6 +98,39 @@ def load_audio(
     if target_sr and target_sr != source_sr:
         mono = _resample(mono, source_sr, target_sr)
     return Audio(np.ascontiguousarray(mono, dtype=np.float32), target_sr or source_sr, source_sr, channels)
+
+
+# Writers that stream a WAV before knowing its length put a placeholder in the data size.
+_UNKNOWN_DATA_SIZES = (0, 0xFFFFFFFF)
+
+
+def wav_shortfall(path: Path) -> tuple[float, float] | None:
+    """(seconds the header promises, seconds present) when a RIFF/WAVE file's data chunk claims
+    more bytes than the file holds; None for complete WAVs, streamed ones and other formats.
+    libsndfile quietly reads what is there, so a cut-off upload would otherwise pass as whole."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        riff = f.read(12)
+        if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:12] != b"WAVE":
+            return None
+        byte_rate = 0
+        while True:
+            head = f.read(8)
+            if len(head) < 8:
+                return None
+            chunk_id, chunk_size = head[:4], struct.unpack("<I", head[4:])[0]
+            if chunk_id == b"data":
+                missing = chunk_size - (size - f.tell())
+                # A sloppy writer may be a few bytes off; a cut-off upload misses far more.
+                if chunk_size in _UNKNOWN_DATA_SIZES or byte_rate == 0 or missing <= byte_rate // 100:
+                    return None
+                return chunk_size / byte_rate, (chunk_size - missing) / byte_rate
+            skip = chunk_size + (chunk_size % 2)  # chunks are padded to an even length
+            if chunk_id == b"fmt ":
+                fmt = f.read(min(chunk_size, 16))
+                byte_rate = struct.unpack("<I", fmt[8:12])[0] if len(fmt) >= 12 else 0
+                skip -= len(fmt)
+            f.seek(skip, 1)
 
 
 def _check_duration(seconds: float, limits: AudioLimits) -> None:
@@ -132,7 +173,15 @@ def _decode_with_ffmpeg(path: Path, limits: AudioLimits) -> tuple[np.ndarray, in
     proc = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
     if proc.returncode != 0 or not proc.stdout:
         reason = proc.stderr.decode(errors="replace").strip().splitlines()
-        detail = reason[-1] if reason else "unrecognised data"
-        raise AudioInputError(f"This file is not audio we can read ({detail}).")
+        # ffmpeg names the file; the server's paths are none of the uploader's business.
+        detail = reason[-1].replace(f"{path}: ", "").replace(str(path), "the file") if reason else ""
+        with path.open("rb") as f:
+            if f.read(4) == b"RIFF":
+                raise AudioInputError("The WAV file is damaged or cut short: its header is incomplete.")
+        raise AudioInputError(f"This file is not audio we can read ({detail or 'unrecognised data'}).")
     samples = np.frombuffer(proc.stdout, dtype=np.float32).reshape(-1, 1)
+    if len(samples) / sr > limits.max_seconds:  # decoding stopped at the limit: the true length is unknown
+        raise AudioInputError(
+            f"The recording is longer than the limit of {_human_duration(limits.max_seconds)}."
+        )
     return samples, sr

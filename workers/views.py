@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from webapp.uploads import upload_refusal
 from workers import selectors, services
 from workers.forms import JobForm
 from workers.models import InferenceJob, JobResultFile
@@ -31,7 +32,13 @@ def job_new(request: HttpRequest, capability: str) -> HttpResponse:
     if capability not in BACKENDS:
         raise Http404("Unknown capability")
     backends = [(cls.backend, f"{cls.backend} — {cls.card.engine}") for cls in engine_classes(capability)]
-    form = JobForm(request.POST or None, request.FILES or None, backends=backends)
+    if request.method != "POST":
+        form = JobForm(backends=backends)
+    else:
+        form = JobForm(request.POST, request.FILES, backends=backends)
+        refused = upload_refusal(request)  # the body is parsed now: an oversized file was stopped
+        if refused:
+            form.add_error("audio", refused)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("audio")
         files = [services.UploadedInput("audio", upload, upload.name, upload.size)] if upload else []

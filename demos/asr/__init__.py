@@ -21,7 +21,7 @@ from demos.samples import (
 from workers.audio_io import AudioLimits
 
 SR = 16000
-LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=120.0)
+LIMITS = AudioLimits(max_bytes=20_000_000, max_seconds=120.0)
 SAMPLES = [
     [str(SPEECH_EN), SPEECH_EN_TEXT],
     [str(SPEECH_EN_F), SPEECH_EN_F_TEXT],

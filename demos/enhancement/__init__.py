@@ -18,7 +18,7 @@ SLUG = "enhancement"
 CAPABILITY = "enhancement"
 DEFAULT_BACKEND = "nsnet2"
 BACKENDS = ("nsnet2", "rnnoise", "spectral-gating")
-LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=30.0)  # PESQ and STOI run in the web process
+LIMITS = AudioLimits(max_bytes=20_000_000, max_seconds=30.0)  # PESQ and STOI run in the web process
 PAUSE_DB = -40.0  # frames this far below the clean clip's loudest frame count as pauses
 
 HOW_IT_WORKS = """An enhancer estimates the clean speech inside a noisy recording. Most work on the

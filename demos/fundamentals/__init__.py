@@ -8,7 +8,7 @@ from demos.samples import SCALE_C_MAJOR, SPEECH_EN
 from workers.audio_io import AudioLimits
 
 ANALYSIS_SR = 16000  # every clip is resampled to 16 kHz: Nyquist 8 kHz covers speech
-LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=60.0)
+LIMITS = AudioLimits(max_bytes=20_000_000, max_seconds=60.0)
 SAMPLES = [[str(SPEECH_EN)], [str(SCALE_C_MAJOR)]]
 
 CARD = """### What runs here
@@ -49,6 +49,8 @@ def _guard(fn):
     def wrapper(*args):
         try:
             return fn(*args)
+        except gr.Error:
+            raise  # already a message for the learner (gr.Error is itself a ValueError)
         except ValueError as exc:
             raise gr.Error(str(exc)) from exc
 

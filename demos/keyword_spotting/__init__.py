@@ -12,7 +12,7 @@ from workers.audio_io import AudioLimits
 
 SLUG = "keyword-spotting"
 SR = 16000
-LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=120.0)
+LIMITS = AudioLimits(max_bytes=20_000_000, max_seconds=120.0)
 SAMPLES = [[str(KWS_YES_NO_UP_DOWN)], [str(KWS_STOP_GO_NOISY)], [str(SPEECH_EN)]]
 DEFAULT_KEYWORDS = "yes, no, up, down, stop, go"
 PRECISIONS = ("int8", "float32")

@@ -13,7 +13,7 @@ from workers.audio_io import AudioLimits
 
 SLUG = "music"
 BEAT_SR = 22050
-LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=120.0)  # beat tracking runs in the web process
+LIMITS = AudioLimits(max_bytes=20_000_000, max_seconds=120.0)  # beat tracking runs in the web process
 NOTE_HEADERS = ["note", "MIDI", "start (s)", "end (s)", "velocity"]
 TRAINER = "music-transformer"
 GENERATOR = "symbolic-transformer"

@@ -9,7 +9,7 @@ from demos.samples import SPEECH_EN, SPEECH_PAUSES
 from workers.audio_io import AudioLimits
 
 SR = 16000
-LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=120.0)
+LIMITS = AudioLimits(max_bytes=20_000_000, max_seconds=120.0)
 SAMPLES = [[str(SPEECH_PAUSES)], [str(SPEECH_EN)]]
 TABLE_HEADERS = ["engine", "segment", "start (s)", "end (s)", "duration (s)"]
 

@@ -14,7 +14,7 @@ from workers.audio_io import AudioInputError, AudioLimits, load_audio
 SLUG = "voice-conversion"
 CAPABILITY = "voice-conversion"
 DEFAULT_BACKEND = "world"
-LIMITS = AudioLimits(max_bytes=20 * 1024 * 1024, max_seconds=60.0)
+LIMITS = AudioLimits(max_bytes=20_000_000, max_seconds=60.0)
 
 HOW_IT_WORKS = """Voice conversion keeps **what** is said (the words, their timing) and changes **who**
 says it. The classic **WORLD** route, used here, splits speech into three streams: the **F0

@@ -36,6 +36,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webapp.middleware.ContentSecurityPolicyMiddleware",
+    "webapp.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # Django pages: own scripts only; inline style attributes (progress bar widths); demos framed from
@@ -151,7 +152,7 @@ LOGGING = {
 JOB_MAX_CONCURRENT_PER_USER = env.int("JOB_MAX_CONCURRENT_PER_USER", default=2)
 JOB_MAX_PER_DAY_PER_USER = env.int("JOB_MAX_PER_DAY_PER_USER", default=200)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)  # a job that kills its worker this often fails
-JOB_UPLOAD_MAX_BYTES = env.int("JOB_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+JOB_UPLOAD_MAX_BYTES = env.int("JOB_UPLOAD_MAX_BYTES", default=50_000_000)  # messages count 1 MB = 10^6 B
 JOB_AUDIO_MAX_SECONDS = env.float("JOB_AUDIO_MAX_SECONDS", default=600.0)
 JOB_TEXT_MAX_CHARS = env.int("JOB_TEXT_MAX_CHARS", default=5000)
 # Soft limit (the job is told to stop and fails with a message), hard limit (the worker kills it).
@@ -184,4 +185,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {}
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The size limit first: it stops an upload past JOB_UPLOAD_MAX_BYTES before the others store it.
+FILE_UPLOAD_HANDLERS = [
+    "webapp.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
