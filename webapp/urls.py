@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("roadmap/", include("curriculum.urls")),
     path("demos/", views.demos_index, name="demos"),
+    path("practice/", include("quiz.urls")),
     path("jobs/", include("workers.urls")),
     path("accounts/", include("webapp.accounts.urls")),
     path("admin/", admin.site.urls),

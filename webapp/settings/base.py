@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "webapp.accounts",
     "curriculum",
+    "quiz",
     "workers",
     "demos",
 ]

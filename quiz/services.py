@@ -1,0 +1,310 @@
+"""Quiz writes: importing the question bank, grading and storing attempts, FSRS cards, mock interviews."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from curriculum.models import Topic
+from curriculum.services import ImportReport
+from quiz import scheduling
+from quiz.content_loader import QuestionSpec, load_question_bank
+from quiz.models import Attempt, Card, KeyPoint, MockInterview, Option, Question
+
+# An answer that arrives this long after a mock interview's time limit still counts (network, upload).
+MOCK_GRACE_SECONDS = 15
+
+
+class AnswerRefused(ValueError):
+    """The answer was not stored; the message says why, for the learner."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing the question bank
+
+
+def question_bank_import(*, content_dir: Path) -> ImportReport:
+    """Load every file first (raising ContentError on any problem), then write it all in one transaction."""
+    known_topics = set(Topic.objects.filter(is_active=True).values_list("slug", flat=True))
+    specs = load_question_bank(Path(content_dir), known_topics=known_topics)
+    with transaction.atomic():
+        report = ImportReport()
+        topics = Topic.objects.in_bulk({slug for spec in specs for slug in spec.topics}, field_name="slug")
+        existing = Question.objects.in_bulk(field_name="slug")
+        for spec in specs:
+            _question_upsert(spec, existing.get(spec.slug), topics, report)
+        retired = Question.objects.exclude(slug__in=[s.slug for s in specs]).filter(is_active=True)
+        report.retired = sorted(retired.values_list("slug", flat=True))
+        retired.update(is_active=False)
+    return report
+
+
+def _question_upsert(
+    spec: QuestionSpec, question: Question | None, topics: dict, report: ImportReport
+) -> None:
+    if question and question.content_hash == spec.content_hash and question.is_active:
+        report.unchanged.append(spec.slug)
+        return
+    (report.updated if question else report.created).append(spec.slug)
+    question = question or Question(slug=spec.slug)
+    question.level, question.kind = spec.level, spec.kind
+    question.prompt, question.answer, question.tags = spec.prompt, spec.answer, list(spec.tags)
+    question.main_topic = topics[spec.topics[0]]
+    question.is_active, question.source_path, question.content_hash = True, spec.path, spec.content_hash
+    question.save()
+    question.topics.set([topics[slug] for slug in spec.topics])
+    # Attempts keep the texts of chosen options and of hit key points, so rows can be rewritten.
+    question.options.all().delete()
+    Option.objects.bulk_create(
+        Option(question=question, order=i, text=o.text, correct=o.correct, why=o.why)
+        for i, o in enumerate(spec.options)
+    )
+    question.key_points.all().delete()
+    KeyPoint.objects.bulk_create(
+        KeyPoint(question=question, order=i, text=kp.text, terms=list(kp.terms))
+        for i, kp in enumerate(spec.key_points)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers: checking, grading, and the FSRS review they drive
+
+
+def answer_text_check(text: str) -> str:
+    """The answer as stored (stripped); refused when longer than QUIZ_ANSWER_MAX_CHARS."""
+    text = text.replace("\x00", "").strip()
+    limit = settings.QUIZ_ANSWER_MAX_CHARS
+    if len(text) > limit:
+        raise AnswerRefused(
+            f"Your answer is {len(text):,} characters long; the limit is {limit:,}. "
+            "Keep it to what you would say in an interview."
+        )
+    return text
+
+
+def _grade_options(attempt: Attempt, question: Question, option_ids: Iterable[int]) -> None:
+    options = list(question.options.all())
+    chosen = [o for o in options if o.id in set(option_ids)]
+    if not chosen:
+        raise AnswerRefused("Choose at least one of the options.")
+    attempt.selected_options = [o.text for o in chosen]
+    attempt.options_correct = {o.id for o in chosen} == {o.id for o in options if o.correct}
+
+
+def _grade_text(attempt: Attempt, question: Question, text: str) -> None:
+    from quiz.grading import KeyPointInput, grade_answer
+
+    points = [KeyPointInput(kp.text, tuple(kp.terms)) for kp in question.key_points.all()]
+    grade = grade_answer(text, points)
+    attempt.score = grade.score
+    attempt.points_hit = [p.as_json() for p in grade.hit]
+    attempt.points_missed = [{"point": p.point, "similarity": round(p.similarity, 3)} for p in grade.missed]
+    attempt.notes = list(grade.notes)
+
+
+def _mastery(attempt: Attempt) -> float:
+    """How well this attempt knew the answer, 0..1: the text score and the options, averaged."""
+    parts = [] if attempt.score is None else [attempt.score]
+    if attempt.options_correct is not None:
+        parts.append(1.0 if attempt.options_correct else 0.0)
+    return sum(parts) / len(parts) if parts else 0.0
+
+
+def _card_review(attempt: Attempt, *, now: datetime) -> None:
+    """Rate the attempt from its grade and move the learner's card for the question accordingly."""
+    card, _ = Card.objects.select_for_update().get_or_create(
+        user_id=attempt.user_id,
+        question_id=attempt.question_id,
+        defaults={"state": scheduling.new_state(), "due": now},
+    )
+    attempt.graded_rating = attempt.rating = scheduling.rating_for_answer(
+        options_correct=attempt.options_correct, score=attempt.score
+    )
+    attempt.card_before = card.state
+    review = scheduling.review(card.state, attempt.rating, now=now)
+    card.state, card.due, card.last_review = review.state, review.due, review.last_review
+    card.last_score = _mastery(attempt)
+    card.reviews += 1
+    card.lapses += review.lapsed
+    card.save()
+
+
+def attempt_submit(
+    *,
+    user,
+    question: Question,
+    mode: str,
+    answer_text: str = "",
+    option_ids: Sequence[int] = (),
+    seconds_taken: int | None = None,
+    mock: MockInterview | None = None,
+) -> Attempt:
+    """Grade a typed answer (options and/or free text), store it, and schedule the card."""
+    text = answer_text_check(answer_text)
+    with_options = question.has_options and mode != Attempt.Mode.MOCK  # interviews are spoken or typed
+    if not with_options and not text:
+        raise AnswerRefused("Your answer is empty. Write what you would say in the interview.")
+    attempt = Attempt(user=user, question=question, mode=mode, mock=mock, seconds_taken=seconds_taken)
+    if with_options:
+        _grade_options(attempt, question, option_ids)
+    if text and (question.has_free_text or mode == Attempt.Mode.MOCK):
+        attempt.answer_text = text
+        _grade_text(attempt, question, text)
+    now = timezone.now()
+    with transaction.atomic():
+        _card_review(attempt, now=now)
+        attempt.save()
+    return attempt
+
+
+def attempt_rating_override(*, attempt: Attempt, user, rating: int) -> Attempt:
+    """The learner's own rating replaces the grade's; the card is rescheduled from before the attempt."""
+    if attempt.user_id != user.id:
+        raise PermissionError("Only the learner who answered can re-rate an answer.")
+    if rating not in Attempt.Rating.values:
+        raise AnswerRefused(f"Unknown rating {rating!r}.")
+    if attempt.status != Attempt.Status.GRADED or attempt.card_before is None:
+        raise AnswerRefused("This answer has not been graded, so there is nothing to re-rate.")
+    with transaction.atomic():
+        card = Card.objects.select_for_update().get(user=user, question_id=attempt.question_id)
+        latest = (
+            Attempt.objects.filter(user=user, question_id=attempt.question_id, status=Attempt.Status.GRADED)
+            .order_by("-created_at", "-id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        if latest != attempt.id:
+            raise AnswerRefused(
+                "Only your latest answer to a question can be re-rated; a later review already built on this one."
+            )
+        was = scheduling.review(attempt.card_before, attempt.rating, now=attempt.created_at)
+        review = scheduling.review(attempt.card_before, rating, now=attempt.created_at)
+        card.state, card.due, card.last_review = review.state, review.due, review.last_review
+        card.lapses = max(0, card.lapses - was.lapsed + review.lapsed)
+        card.save()
+        attempt.rating = rating
+        attempt.rating_overridden = rating != attempt.graded_rating
+        attempt.save(update_fields=["rating", "rating_overridden"])
+    return attempt
+
+
+# ---------------------------------------------------------------------------------------------
+# Mock interviews, with typed or spoken answers
+
+
+def mock_start(
+    *, user, level: str, topics: Sequence[Topic], question_count: int, minutes: int
+) -> MockInterview:
+    from quiz.selectors import mock_questions_pick
+
+    ids = mock_questions_pick(user=user, level=level, topics=topics, count=question_count)
+    if not ids:
+        raise AnswerRefused("No interview questions match that level and those topics yet.")
+    mock = MockInterview.objects.create(
+        user=user, level=level, question_count=len(ids), time_limit_seconds=minutes * 60,
+        question_ids=ids, started_at=timezone.now(),
+    )  # fmt: skip
+    mock.topics.set(topics)
+    return mock
+
+
+def mock_deadline(mock: MockInterview) -> datetime:
+    return mock.started_at + timedelta(seconds=mock.time_limit_seconds)
+
+
+def _mock_check_open(mock: MockInterview, question: Question, now: datetime) -> None:
+    if mock.is_finished:
+        raise AnswerRefused("This mock interview has finished; start a new one to keep practising.")
+    if now > mock_deadline(mock) + timedelta(seconds=MOCK_GRACE_SECONDS):
+        mock_finish(mock=mock)
+        raise AnswerRefused("Time is up: the answer arrived after the interview's time limit.")
+    if question.id not in mock.question_ids:
+        raise AnswerRefused("That question is not part of this interview.")
+    answered = mock.attempts.filter(question=question).exclude(status=Attempt.Status.FAILED)
+    if answered.exists():
+        raise AnswerRefused("You have already answered this question.")
+
+
+def _mock_seconds(mock: MockInterview, now: datetime) -> int:
+    """Time on this question: since the previous answer, or since the start."""
+    last = mock.attempts.order_by("-created_at").values_list("created_at", flat=True).first()
+    return max(0, round((now - max(filter(None, [last, mock.started_at]))).total_seconds()))
+
+
+def mock_answer_typed(*, user, mock: MockInterview, question: Question, answer_text: str) -> Attempt:
+    now = timezone.now()
+    _mock_check_open(mock, question, now)
+    return attempt_submit(
+        user=user, question=question, mode=Attempt.Mode.MOCK, answer_text=answer_text,
+        seconds_taken=_mock_seconds(mock, now), mock=mock,
+    )  # fmt: skip
+
+
+def mock_answer_spoken(*, user, mock: MockInterview, question: Question, upload) -> Attempt:
+    """Send the recording (a workers.services.UploadedInput) to the platform's ASR as a job; the
+    attempt is graded once the transcript exists (attempt_settle)."""
+    from workers.services import JobRefused, job_submit
+
+    now = timezone.now()
+    _mock_check_open(mock, question, now)
+    try:
+        job = job_submit(user=user, capability="asr", files=[upload], origin="mock-interview")
+    except JobRefused as exc:
+        raise AnswerRefused(
+            f"The recording could not be transcribed: {exc} You can type the answer instead."
+        ) from exc
+    return Attempt.objects.create(
+        user=user, question=question, mode=Attempt.Mode.MOCK, mock=mock, status=Attempt.Status.PENDING,
+        recording=job, seconds_taken=_mock_seconds(mock, now),
+    )  # fmt: skip
+
+
+def attempt_settle(*, attempt: Attempt) -> Attempt:
+    """Grade a spoken answer whose ASR job has finished (idempotent; a no-op otherwise)."""
+    from quiz.delivery import analyse_delivery
+
+    if attempt.status != Attempt.Status.PENDING:
+        return attempt
+    job = attempt.recording
+    if job is not None:
+        job.refresh_from_db()
+        if not job.is_finished:
+            return attempt
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("question").get(id=attempt.id)
+        if locked.status != Attempt.Status.PENDING:
+            return locked
+        result = (job.result or {}) if job is not None else {}
+        text = str(result.get("text", "")).strip()[: settings.QUIZ_ANSWER_MAX_CHARS]
+        if job is None or job.status != "succeeded":
+            reason = (job.error or job.get_status_display()) if job else "the recording was deleted"
+            locked.status, locked.error = Attempt.Status.FAILED, f"Transcription failed: {reason}"
+        elif not text:
+            locked.status = Attempt.Status.FAILED
+            locked.error = "No speech was recognised in the recording. Record it again or type your answer."
+        else:
+            locked.transcript = locked.answer_text = text
+            locked.delivery = analyse_delivery(result.get("words") or []).as_json()
+            _grade_text(locked, locked.question, text)
+            locked.status = Attempt.Status.GRADED
+            _card_review(locked, now=timezone.now())
+        locked.save()
+    return locked
+
+
+def mock_settle(*, mock: MockInterview) -> None:
+    for attempt in mock.attempts.filter(status=Attempt.Status.PENDING).select_related("recording"):
+        attempt_settle(attempt=attempt)
+
+
+def mock_finish(*, mock: MockInterview) -> MockInterview:
+    if mock.finished_at is None:
+        mock.finished_at = min(timezone.now(), mock_deadline(mock) + timedelta(seconds=MOCK_GRACE_SECONDS))
+        mock.save(update_fields=["finished_at"])
+    mock_settle(mock=mock)
+    return mock

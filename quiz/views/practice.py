@@ -1,0 +1,234 @@
+"""Practice pages: home, quiz sets, the review queue, answers and their feedback, readiness by
+level and the learner's history."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from curriculum.models import Topic
+from quiz import selectors, services
+from quiz.charts import chart_summary, score_chart_svg
+from quiz.forms import AnswerForm, QuizSetupForm, RatingForm
+from quiz.models import Attempt, Level, Question
+
+SESSION_KEY = "quiz_set"
+TOKEN_SALT = "quiz.answer"
+MAX_SECONDS = 3 * 3600  # longer "time taken" means the tab was left open: not recorded
+
+
+def question_or_404(question_id) -> Question:
+    try:
+        return selectors.question_for_answering(question_id=question_id)
+    except (Question.DoesNotExist, ValueError, TypeError) as exc:  # unknown, retired or not a number
+        raise Http404("No such question") from exc
+
+
+def _attempt_or_404(attempt_id: int, user) -> Attempt:
+    try:
+        return selectors.attempt_for_user(attempt_id=attempt_id, user=user)
+    except Attempt.DoesNotExist as exc:
+        raise Http404("No such answer") from exc
+
+
+def _answer_form(question: Question, mode: str) -> AnswerForm:
+    token = signing.dumps({"q": question.id, "t": int(time.time())}, salt=TOKEN_SALT)
+    return AnswerForm(question=question, initial={"question": question.id, "token": token, "mode": mode})
+
+
+def _seconds_from_token(token: str, question_id: int) -> int | None:
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    seconds = int(time.time()) - int(data.get("t", 0))
+    return seconds if data.get("q") == question_id and 0 <= seconds <= MAX_SECONDS else None
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "retention": selectors.retention_stats(user=request.user),
+        "levels": selectors.readiness_by_level(user=request.user),
+        "recent": selectors.attempts_for_history(user=request.user, limit=5),
+        "open_mock": selectors.mock_open_for_user(user=request.user),
+    }
+    return render(request, "quiz/home.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Quiz sets and the review queue
+
+
+def _start_set(request: HttpRequest, *, topics, level: str | None, count: int) -> HttpResponse:
+    ids = selectors.quiz_questions_pick(user=request.user, topics=topics, level=level or None, count=count)
+    if not ids:
+        messages.error(request, "No questions match that choice yet. Try more topics or any level.")
+        return redirect("quiz:quiz_new")
+    request.session[SESSION_KEY] = {"ids": ids, "pos": 0}
+    return redirect("quiz:quiz_play")
+
+
+@login_required
+def quiz_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = QuizSetupForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            return _start_set(request, topics=list(data["topics"]), level=data["level"], count=data["count"])
+    else:
+        initial = {"topics": request.GET.getlist("topics"), "level": request.GET.get("level", "")}
+        form = QuizSetupForm(initial=initial)
+    return render(request, "quiz/quiz_new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def practice_set(request: HttpRequest) -> HttpResponse:
+    """One click from the readiness page: a set over the given topics at the given level."""
+    topics = list(Topic.objects.active().filter(slug__in=request.POST.getlist("topics")))
+    level = request.POST.get("level", "")
+    level = level if level in Level.values else None
+    return _start_set(request, topics=topics, level=level, count=10)
+
+
+@login_required
+def quiz_play(request: HttpRequest) -> HttpResponse:
+    current = request.session.get(SESSION_KEY) or {}
+    ids, pos = current.get("ids", []), current.get("pos", 0)
+    if not ids:
+        return redirect("quiz:quiz_new")
+    if pos >= len(ids):
+        return render(request, "quiz/quiz_done.html", {"count": len(ids)})
+    try:
+        question = selectors.question_for_answering(question_id=ids[pos])
+    except Question.DoesNotExist:  # retired since the set was made: skip it
+        request.session[SESSION_KEY] = {"ids": ids, "pos": pos + 1}
+        return redirect("quiz:quiz_play")
+    context = {
+        "question": question,
+        "form": _answer_form(question, "quiz"),
+        "position": pos + 1,
+        "total": len(ids),
+    }
+    return render(request, "quiz/question.html", context)
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    due = list(selectors.due_cards(user=request.user)[:50])
+    question = selectors.question_for_answering(question_id=due[0].question_id) if due else None
+    context = {
+        "due": due,
+        "question": question,
+        "form": _answer_form(question, "review") if question else None,
+        "now": timezone.now(),
+    }
+    return render(request, "quiz/review.html", context)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest) -> HttpResponse:
+    question = question_or_404(request.POST.get("question") or 0)
+    form = AnswerForm(request.POST, question=question)
+    if form.is_valid():
+        mode = form.cleaned_data["mode"]
+        try:
+            attempt = services.attempt_submit(
+                user=request.user, question=question, mode=mode,
+                answer_text=form.cleaned_data.get("answer") or "", option_ids=form.option_ids(),
+                seconds_taken=_seconds_from_token(form.cleaned_data["token"], question.id),
+            )  # fmt: skip
+        except services.AnswerRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            _advance_set(request, question.id)
+            return redirect("quiz:attempt", attempt_id=attempt.id)
+    template = "quiz/review.html" if request.POST.get("mode") == "review" else "quiz/question.html"
+    context = {"question": question, "form": form, "due": [], "position": None}
+    return render(request, template, context, status=400)
+
+
+def _advance_set(request: HttpRequest, question_id: int) -> None:
+    current = request.session.get(SESSION_KEY) or {}
+    ids, pos = current.get("ids", []), current.get("pos", 0)
+    if pos < len(ids) and ids[pos] == question_id:
+        request.session[SESSION_KEY] = {"ids": ids, "pos": pos + 1}
+
+
+@login_required
+def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = services.attempt_settle(attempt=_attempt_or_404(attempt_id, request.user))
+    question = selectors.question_with_details(question_id=attempt.question_id)
+    next_url = {
+        Attempt.Mode.QUIZ: reverse("quiz:quiz_play"),
+        Attempt.Mode.REVIEW: reverse("quiz:review"),
+        Attempt.Mode.MOCK: reverse("quiz:mock", args=[attempt.mock_id]) if attempt.mock_id else "",
+    }.get(attempt.mode, "")
+    context = {
+        "attempt": attempt,
+        "question": question,
+        "options": _options_feedback(question, attempt),
+        "rating_form": RatingForm(initial={"rating": attempt.rating}),
+        "card": selectors.card_for(user=request.user, question_id=attempt.question_id),
+        "next_url": next_url,
+    }
+    return render(request, "quiz/attempt.html", context)
+
+
+def _options_feedback(question: Question, attempt: Attempt) -> list[tuple]:
+    chosen = set(attempt.selected_options)
+    return [(o, o.text in chosen) for o in question.options.all()] if attempt.selected_options else []
+
+
+@login_required
+@require_POST
+def attempt_rate(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt_or_404(attempt_id, request.user)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.attempt_rating_override(
+                attempt=attempt, user=request.user, rating=form.cleaned_data["rating"]
+            )
+        except services.AnswerRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Your rating is recorded and the question rescheduled.")
+    else:
+        messages.error(request, "Choose one of the four ratings.")
+    return redirect("quiz:attempt", attempt_id=attempt.id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Readiness and history
+
+
+@login_required
+def readiness(request: HttpRequest) -> HttpResponse:
+    context = {
+        "levels": selectors.readiness_by_level(user=request.user),
+        "recall": selectors.recall_by_topic(user=request.user),
+        "retention": selectors.retention_stats(user=request.user),
+    }
+    return render(request, "quiz/readiness.html", context)
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    series = selectors.score_series(user=request.user)
+    context = {
+        "attempts": selectors.attempts_for_history(user=request.user, limit=100),
+        "chart": score_chart_svg(series),
+        "summary": chart_summary(series),
+    }
+    return render(request, "quiz/history.html", context)
