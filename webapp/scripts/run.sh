@@ -19,6 +19,7 @@ say() { printf '\033[1m[soundpath]\033[0m %s\n' "$*"; }
 say "database: ${DATABASE_URL:-embedded SQLite in $SOUNDPATH_VAR_DIR}; broker: ${CELERY_BROKER_URL:-embedded SQLite broker}"
 $PY manage.py migrate --noinput -v 0
 $PY manage.py import_curriculum
+$PY manage.py import_questions
 $PY manage.py collectstatic --noinput -v 0
 $PY manage.py demo_accounts
 

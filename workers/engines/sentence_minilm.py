@@ -57,5 +57,7 @@ class MiniLmSentenceEncoder(SentenceEncoder):
         if not sentences:
             raise EngineError("There are no sentences to encode.")
         self.ensure_loaded()
-        vectors = self._model.encode(sentences, normalize_embeddings=True, convert_to_numpy=True)
+        vectors = self._model.encode(
+            sentences, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
         return np.asarray(vectors, dtype=np.float32)
