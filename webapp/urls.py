@@ -9,6 +9,7 @@ urlpatterns = [
     path("demos/", views.demos_index, name="demos"),
     path("practice/", include("quiz.urls")),
     path("jobs/", include("workers.urls")),
+    path("cohorts/", include("webapp.cohorts.urls")),
     path("accounts/", include("webapp.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from curriculum import selectors
 from demos.catalog import DEMOS
 from demos.registry import available_demo_slugs
+from webapp.cohorts.selectors.assignments import learner_assignments
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,6 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         context["continue_topic"] = selectors.continue_topic(user=request.user)
         context["totals"] = selectors.learner_totals(user=request.user)
+        context["assignments"] = learner_assignments(user=request.user)
     return render(request, "home.html", context)
 
 

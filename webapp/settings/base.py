@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_celery_results",
     "webapp.accounts",
+    "webapp.cohorts",
     "curriculum",
     "quiz",
     "workers",

@@ -1,0 +1,356 @@
+"""The cohort dashboard: progress grid, mastery heatmap, weekly activity, flags, the forgetting
+forecast, its pictures and their text alternatives, escaping, and a bounded number of queries."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from quiz import scheduling
+from quiz.models import Attempt, Card
+from tests.cohorts.conftest import ago, attempt_at, progress_at
+from tests.cohorts.factories import AssignmentFactory, MembershipFactory
+from tests.factories import TopicProgressFactory, UserFactory
+from tests.quiz.factories import CardFactory
+from webapp.cohorts import charts
+from webapp.cohorts.selectors.dashboard import DashboardOptions, cohort_dashboard
+from webapp.cohorts.selectors.forecast import card_recall
+
+pytestmark = pytest.mark.django_db
+
+
+def _dashboard(client, cohort, **params):
+    return client.get(reverse("cohorts:dashboard", args=[cohort.id]), params)
+
+
+def test_progress_grid_counts_done_topics_per_phase(client, owner, cohort, member, learner, roadmap):
+    _, topics, _ = roadmap
+    for topic in topics[:2]:
+        progress_at(user=learner, topic=topic, started=ago(9), completed=ago(8))
+    progress_at(user=learner, topic=topics[2], started=ago(7))
+    progress_at(user=learner, topic=topics[3], started=ago(7), completed=ago(6))
+    client.force_login(owner)
+
+    response = _dashboard(client, cohort)
+
+    row = response.context["d"].learners[0]
+    assert [(c.done, c.started, c.total) for c in row.cells] == [(2, 1, 3), (1, 0, 3)]
+    assert row.done == 3
+    html = response.content.decode()
+    assert "2/3" in html and "1/3" in html and 'style="width: 67%"' in html
+
+
+def test_mastery_is_the_mean_score_per_learner_and_topic(client, owner, cohort, member, learner, roadmap):
+    _, topics, questions = roadmap
+    for score in (0.2, 0.4):
+        attempt_at(ago(3), user=learner, question=questions[0], score=score)
+    attempt_at(ago(3), user=learner, question=questions[1], score=None, options_correct=True)
+    attempt_at(
+        ago(3), user=learner, question=questions[1], score=None, options_correct=None, status="pending"
+    )
+    client.force_login(owner)
+
+    d = _dashboard(client, cohort).context["d"]
+
+    assert d.mastery == {
+        (learner.id, topics[0].id): (pytest.approx(0.3), 2),
+        (learner.id, topics[1].id): (1.0, 1),
+    }
+    assert d.learners[0].answers == 3 and d.learners[0].mastery == pytest.approx((0.2 + 0.4 + 1.0) / 3)
+    assert [s.topic for s in d.topic_mastery] == [topics[0], topics[1]]  # weakest first
+
+
+def test_flags_inactive_and_struggling_learners_with_the_instructors_thresholds(
+    client, owner, cohort, roadmap
+):
+    _, _, questions = roadmap
+    busy, idle, silent = (
+        UserFactory(username="busy"),
+        UserFactory(username="idle"),
+        UserFactory(username="silent"),
+    )
+    for user in (busy, idle, silent):
+        MembershipFactory(cohort=cohort, user=user, joined_at=ago(60))
+    for _ in range(3):
+        attempt_at(ago(1), user=busy, question=questions[0], score=0.3)
+    attempt_at(ago(20), user=idle, question=questions[0], score=0.9)
+    client.force_login(owner)
+
+    d = _dashboard(client, cohort).context["d"]
+    assert [r.user.username for r in d.inactive] == ["silent", "idle"]  # longest idle first
+    assert [r.user.username for r in d.struggling] == ["busy"]
+
+    d = _dashboard(client, cohort, inactive_days=30, mastery=20).context["d"]
+    assert [r.user.username for r in d.inactive] == ["silent"]
+    assert d.struggling == []
+
+
+def test_recent_progress_and_demo_predictions_count_as_activity(owner, cohort, roadmap):
+    from demos.models import PredictionAttempt
+
+    _, topics, _ = roadmap
+    reader, tinkerer = UserFactory(), UserFactory()
+    for user in (reader, tinkerer):
+        MembershipFactory(cohort=cohort, user=user, joined_at=ago(60))
+    progress_at(user=reader, topic=topics[0], started=ago(2))
+    prediction = PredictionAttempt.objects.create(
+        user=tinkerer, demo="asr", exercise="x", prediction="y", correct=True
+    )
+    PredictionAttempt.objects.filter(id=prediction.id).update(created_at=ago(1))
+
+    d = cohort_dashboard(cohort=cohort, options=DashboardOptions(inactive_days=7))
+
+    assert d.inactive == []
+
+
+def test_forecast_uses_fsrs_retrievability_on_the_chosen_date(
+    client, owner, cohort, member, learner, roadmap
+):
+    _, topics, questions = roadmap
+    fresh = scheduling.review(None, scheduling.GOOD, now=ago(3)).state
+    shaky = scheduling.review(None, scheduling.AGAIN, now=ago(3)).state
+    CardFactory(user=learner, question=questions[0], state=fresh, last_review=ago(3))
+    CardFactory(user=learner, question=questions[1], state=shaky, last_review=ago(3))
+    day = timezone.localdate() + timedelta(days=30)
+    client.force_login(owner)
+
+    d = _dashboard(client, cohort, forecast_on=day.isoformat(), recall=70).context["d"]
+
+    moment = d.forecast_at
+    assert moment.date() == day
+    expected = {
+        t.id: scheduling.retrievability(s, now=moment) for t, s in ((topics[0], fresh), (topics[1], shaky))
+    }
+    row = d.learners[0]
+    assert [(t.id, pytest.approx(v)) for t, v in row.at_risk] == [
+        (t, v) for t, v in sorted(expected.items(), key=lambda kv: kv[1]) if v < 0.7
+    ]
+    assert row.recall == pytest.approx(sum(expected.values()) / 2)
+    assert d.forgetting == [row] and row.at_risk
+
+
+def test_card_recall_matches_quiz_scheduling_for_every_kind_of_card():
+    now = timezone.now()
+    states = []
+    state = None
+    for rating in (3, 1, 2, 3, 4, 1, 3):
+        state = scheduling.review(state, rating, now=now - timedelta(days=40 - 5 * len(states))).state
+        states.append(state)
+    for state in states:
+        for days_ahead in (0, 1, 7, 45, 400):
+            at = now + timedelta(days=days_ahead, hours=5)
+            reviewed = Card(state=state).state["last_review"]
+            since = at - timezone.datetime.fromisoformat(reviewed)
+            assert card_recall(stability=state["stability"], since_review=since, at=at) == pytest.approx(
+                scheduling.retrievability(state, now=at)
+            )
+    assert card_recall(stability=None, since_review=timedelta(days=1), at=now) == 0.0
+
+
+def test_a_later_forecast_date_predicts_lower_recall(owner, cohort, member, learner, roadmap):
+    _, _, questions = roadmap
+    state = scheduling.review(None, scheduling.GOOD, now=ago(1)).state
+    CardFactory(user=learner, question=questions[0], state=state, last_review=ago(1))
+    today = timezone.localdate()
+
+    soon = cohort_dashboard(cohort=cohort, options=DashboardOptions(forecast_on=today + timedelta(days=2)))
+    later = cohort_dashboard(cohort=cohort, options=DashboardOptions(forecast_on=today + timedelta(days=90)))
+
+    assert 0 < later.learners[0].recall < soon.learners[0].recall <= 1
+
+
+def test_activity_counts_answers_and_progress_per_week(owner, cohort, member, learner, roadmap):
+    _, topics, questions = roadmap
+    now = timezone.now()
+    attempt_at(now - timedelta(weeks=2), user=learner, question=questions[0])
+    attempt_at(now - timedelta(weeks=2), user=learner, question=questions[0])
+    progress_at(user=learner, topic=topics[0], started=now - timedelta(weeks=1), completed=now)
+
+    d = cohort_dashboard(cohort=cohort, options=DashboardOptions(weeks=4), now=now)
+
+    assert [(w.answers, w.progress) for w in d.weeks] == [(0, 0), (2, 0), (0, 1), (0, 1)]
+    assert d.weeks[-1].start == timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
+
+
+def test_every_chart_is_inline_svg_with_a_text_and_table_alternative(
+    client, owner, cohort, member, learner, roadmap
+):
+    _, topics, questions = roadmap
+    attempt_at(ago(3), user=learner, question=questions[0], score=0.8)
+    CardFactory(
+        user=learner,
+        question=questions[0],
+        state=scheduling.review(None, 1, now=ago(3)).state,
+        last_review=ago(3),
+    )
+    client.force_login(owner)
+
+    html = _dashboard(client, cohort).content.decode()
+
+    for chart in ("heatmap", "activity", "recall"):
+        assert f'aria-labelledby="{chart}-title {chart}-desc"' in html
+    assert html.count('<svg class="cohort-chart') == 3 and html.count('role="img"') == 3
+    assert html.count('<details class="alt-table">') == 3
+    assert f"{learner.shown_name} · {topics[0].title}: 80% over 1 answer" in html  # the heatmap cell
+    assert 'class="m8"' in html
+    assert "Weakest topic across the cohort" in html
+    assert "<script" not in html and "cdn" not in html.lower()
+
+
+def test_user_text_is_escaped_in_pages_and_charts(client, owner, cohort, roadmap):
+    _, topics, questions = roadmap
+    evil = UserFactory(display_name='<script>alert("x")</script>')
+    MembershipFactory(cohort=cohort, user=evil, joined_at=ago(20))
+    topics[0].title = "<b>Bold</b> & co"
+    topics[0].save()
+    cohort.name = "<img src=x onerror=alert(1)>"
+    cohort.save()
+    attempt_at(ago(2), user=evil, question=questions[0], score=0.1)
+    CardFactory(
+        user=evil,
+        question=questions[0],
+        state=scheduling.review(None, 1, now=ago(2)).state,
+        last_review=ago(2),
+    )
+    AssignmentFactory(cohort=cohort, topics=[topics[0]], title="<i>read</i>")
+    client.force_login(owner)
+
+    pages = [
+        _dashboard(client, cohort),
+        client.get(reverse("cohorts:learner", args=[cohort.id, evil.id])),
+        client.get(reverse("cohorts:settings", args=[cohort.id])),
+        client.get(reverse("cohorts:list")),
+    ]
+    for page in pages:
+        html = page.content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>Bold</b>" not in html
+        assert "<i>read</i>" not in html
+    dashboard = pages[0].content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in dashboard
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in dashboard
+
+
+def test_bad_dashboard_settings_are_reported_and_defaults_used(client, owner, cohort, member):
+    client.force_login(owner)
+
+    response = _dashboard(client, cohort, inactive_days="-3", mastery="abc", forecast_on="3000-01-01")
+
+    assert response.status_code == 200
+    assert response.context["d"].options == DashboardOptions()
+    html = response.content.decode()
+    assert "Ensure this value is greater than or equal to 1." in html and "five years ahead" in html
+
+
+def test_heatmap_bands_and_axis_tops():
+    assert [charts.band(v) for v in (0.0, 0.05, 0.1, 0.55, 0.99, 1.0)] == [0, 0, 1, 5, 9, 9]
+    assert [charts.nice_ceiling(v) for v in (1, 3, 7, 11, 180, 1001)] == [1, 5, 10, 20, 200, 2000]
+
+
+def _cohort_of(cohort, learners: int, roadmap) -> None:
+    """`learners` members, each with progress, answers, a card and an assignment to check."""
+    _, topics, questions = roadmap
+    users = UserFactory.create_batch(learners)
+    for user in users:
+        MembershipFactory(cohort=cohort, user=user, joined_at=ago(60))
+        TopicProgressFactory(
+            user=user, topic=topics[0], status="done", started_at=ago(30), completed_at=ago(20)
+        )
+    Attempt.objects.bulk_create(
+        Attempt(user=user, question=q, mode="quiz", status="graded", score=0.5)
+        for user in users
+        for q in questions
+    )
+    state = scheduling.review(None, 3, now=ago(5)).state
+    Card.objects.bulk_create(
+        Card(user=user, question=questions[0], state=state, due=ago(0), last_review=ago(5)) for user in users
+    )
+
+
+@pytest.fixture
+def all_kinds_of_assignment(cohort, roadmap):
+    _, topics, _ = roadmap
+    AssignmentFactory(cohort=cohort, kind="topics", topics=topics[:2])
+    AssignmentFactory(cohort=cohort, kind="quiz", topics=topics[:1], question_count=3)
+    AssignmentFactory(cohort=cohort, kind="mock", level="mid", question_count=2)
+
+
+QUERY_BOUND = 18  # session, user, cohort and owners, then a fixed set for the page
+
+
+@pytest.mark.parametrize("learners", [30, 60])
+def test_dashboard_queries_do_not_grow_with_the_cohort(
+    client, owner, cohort, roadmap, all_kinds_of_assignment, django_assert_max_num_queries, learners
+):
+    _cohort_of(cohort, learners, roadmap)
+    client.force_login(owner)
+
+    with django_assert_max_num_queries(QUERY_BOUND):
+        response = _dashboard(client, cohort)
+
+    d = response.context["d"]
+    assert len(d.learners) == learners and len(d.assignments) == 3
+    assert re.search(
+        rf"{learners} learners × \d+ topics|of {learners} learners on", response.content.decode()
+    )
+
+
+def test_learner_page_queries_do_not_grow_with_history(
+    client, owner, cohort, member, learner, roadmap, django_assert_max_num_queries
+):
+    _, topics, questions = roadmap
+    client.force_login(owner)
+    url = reverse("cohorts:learner", args=[cohort.id, learner.id])
+    with django_assert_max_num_queries(20) as first:
+        client.get(url)
+    for question in questions:
+        attempt_at(ago(2), user=learner, question=question)
+    for topic in topics:
+        progress_at(user=learner, topic=topic, started=ago(3), completed=ago(2))
+
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(url)
+
+
+def test_the_settings_form_shows_the_values_in_use(client, owner, cohort):
+    client.force_login(owner)
+
+    html = _dashboard(client, cohort).content.decode()
+
+    day = (timezone.localdate() + timedelta(days=14)).isoformat()
+    assert f'type="date" name="forecast_on" value="{day}"' in html
+    assert 'name="inactive_days" value="14"' in html and 'name="mastery" value="60"' in html
+
+
+def test_the_charts_are_well_formed_svg_even_with_hostile_names(client, owner, cohort, roadmap):
+    from xml.etree import ElementTree
+
+    _, topics, questions = roadmap
+    odd = UserFactory(display_name="Zoë \"&\" <Ann> 'O'Neil")
+    MembershipFactory(cohort=cohort, user=odd, joined_at=ago(20))
+    topics[0].title = "Sampling <& aliasing>"
+    topics[0].save()
+    attempt_at(ago(2), user=odd, question=questions[0], score=0.5)
+    CardFactory(
+        user=odd,
+        question=questions[0],
+        state=scheduling.review(None, 3, now=ago(2)).state,
+        last_review=ago(2),
+    )
+    client.force_login(owner)
+
+    html = _dashboard(client, cohort).content.decode()
+
+    svgs = re.findall(r'<svg class="cohort-chart.*?</svg>', html, re.S)
+    assert len(svgs) == 3
+    for svg in svgs:
+        root = ElementTree.fromstring(
+            svg.replace("<svg class", '<svg xmlns="http://www.w3.org/2000/svg" class', 1)
+        )
+        assert root.find("{http://www.w3.org/2000/svg}title").text
+    heat = ElementTree.fromstring(
+        svgs[0].replace("<svg class", '<svg xmlns="http://www.w3.org/2000/svg" class', 1)
+    )
+    titles = [t.text for t in heat.iter("{http://www.w3.org/2000/svg}title")]
+    assert "Zoë \"&\" <Ann> 'O'Neil · Sampling <& aliasing>: 50% over 1 answer" in titles

@@ -1,0 +1,341 @@
+"""The cohort dashboard's read model: the learner × phase grid, topic mastery, weekly activity,
+flags, the forgetting forecast and assignment completion, in a fixed number of queries however
+many learners the cohort has. Every number comes from data inside the membership window."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Case, Count, FloatField, Max, Q, Value, When
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+
+from curriculum.models import Phase, Topic, TopicProgress
+from demos.models import PredictionAttempt
+from quiz.models import Attempt
+from webapp.cohorts import selectors
+from webapp.cohorts.charts import Week
+from webapp.cohorts.models import Assignment, Cohort, Membership
+from webapp.cohorts.selectors import assignments, forecast
+
+# The number quiz's history chart plots for an answer (quiz.selectors.attempt_chart_score), in SQL:
+# the free-text score, else 1 or 0 for the options.
+CHART_SCORE = Coalesce(
+    "score",
+    Case(When(options_correct=True, then=Value(1.0)), When(options_correct=False, then=Value(0.0))),
+    output_field=FloatField(),
+)
+MIN_ANSWERS_TO_FLAG = 3  # one unlucky answer is not a trend
+# Only what the dashboard shows: topic and phase bodies are long.
+TOPIC_FIELDS = ("id", "slug", "title", "order", "is_active", "phase")
+PHASE_FIELDS = ("id", "slug", "title", "order", "is_active")
+
+
+@dataclass(frozen=True)
+class DashboardOptions:
+    inactive_days: int = 14
+    mastery_threshold: float = 0.6
+    recall_threshold: float = 0.7
+    forecast_on: date | None = None  # None: two weeks from today
+    weeks: int = 52  # the activity chart: a year
+
+    def forecast_moment(self, today: date) -> datetime:
+        """Midday on the forecast date, in the site's time zone."""
+        day = self.forecast_on or today + timedelta(days=14)
+        return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+@dataclass(frozen=True)
+class PhaseCell:
+    done: int
+    started: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class LearnerRow:
+    membership: Membership
+    cells: list[PhaseCell] = field(default_factory=list)
+    answers: int = 0
+    mastery: float | None = None  # mean chart score over the visible graded answers
+    last_active: datetime | None = None
+    recall: float | None = None  # mean predicted recall over the learner's cards on the forecast date
+    at_risk: list[tuple[Topic, float]] = field(default_factory=list)  # topics below the recall threshold
+
+    @property
+    def user(self):
+        return self.membership.user
+
+    @property
+    def done(self) -> int:
+        return sum(c.done for c in self.cells)
+
+    def idle_days(self, now: datetime) -> int:
+        return (now - (self.last_active or self.membership.joined_at)).days
+
+
+@dataclass(frozen=True)
+class TopicSummary:
+    topic: Topic
+    mean: float
+    learners: int
+    below: list[tuple[LearnerRow, float]]  # learners under the threshold, lowest first
+
+
+@dataclass(frozen=True)
+class AssignmentSummary:
+    assignment: Assignment
+    title: str
+    done: int
+    started: int
+    overdue: int
+
+
+@dataclass
+class Dashboard:
+    cohort: Cohort
+    options: DashboardOptions
+    now: datetime
+    forecast_at: datetime
+    phases: list[tuple[Phase, int]]
+    learners: list[LearnerRow]
+    heatmap_topics: list[Topic]
+    mastery: dict[tuple[int, int], tuple[float, int]]  # (user id, topic id) → (mean score, answers)
+    topic_mastery: list[TopicSummary]
+    weeks: list[Week]
+    recall_topics: list[TopicSummary]
+    assignments: list[AssignmentSummary]
+    former: list[Membership]
+
+    @property
+    def inactive(self) -> list[LearnerRow]:
+        days = self.options.inactive_days
+        rows = [r for r in self.learners if r.idle_days(self.now) >= days]
+        return sorted(rows, key=lambda r: -r.idle_days(self.now))
+
+    @property
+    def struggling(self) -> list[LearnerRow]:
+        limit = self.options.mastery_threshold
+        rows = [r for r in self.learners if r.answers >= MIN_ANSWERS_TO_FLAG and (r.mastery or 0) < limit]
+        return sorted(rows, key=lambda r: r.mastery or 0)
+
+    @property
+    def forgetting(self) -> list[LearnerRow]:
+        return sorted((r for r in self.learners if r.at_risk), key=lambda r: (r.recall or 0, r.user.username))
+
+
+def cohort_dashboard(*, cohort: Cohort, options: DashboardOptions, now: datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    members = selectors.members_current(cohort=cohort)
+    rows = {m.user_id: LearnerRow(m) for m in members}
+    topics = (
+        Topic.objects.select_related("phase")
+        .only(*TOPIC_FIELDS, *(f"phase__{f}" for f in PHASE_FIELDS))
+        .in_bulk()
+    )
+    phases = _phases(topics)
+    windows = selectors.cohort_windows(cohort=cohort)
+    progress_events = _fill_progress(windows, rows, phases, topics)
+    mastery = _fill_mastery(cohort, rows)
+    _fill_last_active(cohort, rows)
+    forecast_at = options.forecast_moment(timezone.localdate(now))
+    recall = _fill_recall(cohort, rows, topics, forecast_at, options.recall_threshold)
+    heatmap_topics = sorted({topics[t] for _, t in mastery}, key=lambda t: (t.phase.order, t.order, t.id))
+    return Dashboard(
+        cohort=cohort,
+        options=options,
+        now=now,
+        forecast_at=forecast_at,
+        phases=phases,
+        learners=list(rows.values()),
+        heatmap_topics=heatmap_topics,
+        mastery=mastery,
+        topic_mastery=_topic_summaries(mastery, rows, topics, options.mastery_threshold),
+        weeks=_weeks(cohort, list(rows), progress_events, now, options.weeks),
+        recall_topics=_topic_summaries(recall, rows, topics, options.recall_threshold),
+        assignments=_assignment_summaries(cohort, list(rows)),
+        former=selectors.members_former(cohort=cohort),
+    )
+
+
+def _phases(topics: dict[int, Topic]) -> list[tuple[Phase, int]]:
+    counts: dict[Phase, int] = defaultdict(int)
+    for topic in topics.values():
+        if topic.is_active and topic.phase.is_active:
+            counts[topic.phase] += 1
+    return sorted(counts.items(), key=lambda item: item[0].order)
+
+
+def _fill_progress(
+    windows: selectors.Windows,
+    rows: dict[int, LearnerRow],
+    phases: list[tuple[Phase, int]],
+    topics: dict[int, Topic],
+) -> list[tuple[datetime, int]]:
+    """The learner × phase grid and the latest progress moment per learner; returns the progress
+    events (a topic started, a topic finished) inside the window as (moment, 1) for the weeks.
+    The learners' rows are few (at most one per topic), so the window is applied here."""
+    grid: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    events = []
+    progress = TopicProgress.objects.filter(user_id__in=list(rows)).values_list(
+        "user_id", "topic_id", "status", "started_at", "completed_at"
+    )
+    for uid, topic_id, status, started, completed in progress:
+        started_seen, completed_seen = windows.contains(uid, started), windows.contains(uid, completed)
+        if not (started_seen or completed_seen):
+            continue
+        done = status == TopicProgress.Status.DONE and completed_seen
+        if started_seen:
+            events.append((started, 1))
+        if done:
+            events.append((completed, 1))
+        row = rows[uid]
+        row.last_active = _latest(
+            row.last_active, started if started_seen else None, completed if done else None
+        )
+        topic = topics[topic_id]
+        if topic.is_active:
+            grid[(uid, topic.phase_id)][0 if done else 1] += 1
+    for uid, row in rows.items():
+        row.cells = [PhaseCell(*grid.get((uid, phase.id), (0, 0)), total) for phase, total in phases]
+    return events
+
+
+def _fill_mastery(cohort: Cohort, rows: dict[int, LearnerRow]) -> dict[tuple[int, int], tuple[float, int]]:
+    graded = Q(status=Attempt.Status.GRADED)
+    per_topic = (
+        selectors.attempts_visible(cohort=cohort)
+        .filter(user_id__in=list(rows))
+        .values("user_id", "question__main_topic_id")
+        .annotate(
+            mean=Avg(CHART_SCORE, filter=graded), n=Count(CHART_SCORE, filter=graded), last=Max("created_at")
+        )
+    )
+    mastery = {}
+    totals: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
+    for r in per_topic:
+        row = rows[r["user_id"]]
+        row.last_active = _latest(row.last_active, r["last"])
+        if r["n"]:
+            mastery[(r["user_id"], r["question__main_topic_id"])] = (r["mean"], r["n"])
+            totals[r["user_id"]][0] += r["mean"] * r["n"]
+            totals[r["user_id"]][1] += r["n"]
+    for uid, (weighted, n) in totals.items():
+        rows[uid].answers, rows[uid].mastery = int(n), weighted / n
+    return mastery
+
+
+def _fill_last_active(cohort: Cohort, rows: dict[int, LearnerRow]) -> None:
+    """Demo predictions count as activity too (answers and progress were taken above)."""
+    predictions = (
+        PredictionAttempt.objects.filter(
+            selectors.visible(cohort_id=cohort.id, at="created_at"), user_id__in=list(rows)
+        )
+        .values("user_id")
+        .annotate(last=Max("created_at"))
+    )
+    for r in predictions:
+        row = rows[r["user_id"]]
+        row.last_active = _latest(row.last_active, r["last"])
+
+
+def _fill_recall(
+    cohort: Cohort, rows: dict[int, LearnerRow], topics: dict[int, Topic], at: datetime, threshold: float
+) -> dict[tuple[int, int], tuple[float, int]]:
+    """Each learner's mean predicted recall on `at`, and their topics below the threshold."""
+    recall = forecast.recall_by_learner_and_topic(cohort=cohort, user_ids=list(rows), at=at)
+    per_user: dict[int, list[tuple[int, float, int]]] = defaultdict(list)
+    for (uid, topic_id), (mean, n) in recall.items():
+        per_user[uid].append((topic_id, mean, n))
+    for uid, items in per_user.items():
+        row = rows[uid]
+        row.recall = sum(mean * n for _, mean, n in items) / sum(n for _, _, n in items)
+        low = sorted((mean, topics[t].title, t) for t, mean, _ in items if mean < threshold)
+        row.at_risk = [(topics[t], mean) for mean, _, t in low]
+    return recall
+
+
+def _topic_summaries(
+    values: dict[tuple[int, int], tuple[float, int]],
+    rows: dict[int, LearnerRow],
+    topics: dict[int, Topic],
+    threshold: float,
+) -> list[TopicSummary]:
+    """Per topic: the mean over learners of their own mean, and those under the threshold."""
+    by_topic: dict[int, list[tuple[LearnerRow, float]]] = defaultdict(list)
+    for (uid, topic_id), (mean, _) in values.items():
+        by_topic[topic_id].append((rows[uid], mean))
+    summaries = []
+    for topic_id, items in by_topic.items():
+        below = sorted(((r, v) for r, v in items if v < threshold), key=lambda item: item[1])
+        summaries.append(
+            TopicSummary(topics[topic_id], sum(v for _, v in items) / len(items), len(items), below)
+        )
+    return sorted(summaries, key=lambda s: (s.mean, s.topic.title))
+
+
+def _weeks(
+    cohort: Cohort,
+    user_ids: list[int],
+    progress_events: list[tuple[datetime, int]],
+    now: datetime,
+    count: int,
+) -> list[Week]:
+    """The current learners' answers and progress events per week, oldest first."""
+    today = timezone.localdate(now)
+    first = today - timedelta(days=today.weekday(), weeks=count - 1)
+    since = timezone.make_aware(datetime.combine(first, time()))
+    answers = (
+        selectors.attempts_visible(cohort=cohort)
+        .filter(user_id__in=user_ids, created_at__gte=since)
+        .annotate(week=TruncWeek("created_at"))
+        .values("week")
+        .annotate(n=Count("id"))
+        .values_list("week", "n")
+    )
+    per_week = {_week_start(week): n for week, n in answers}
+    # Whole weeks since the first Monday's midnight: exact in UTC; where the clocks change, a
+    # moment within an hour of midnight may count in the neighbouring week.
+    progress = [0] * count
+    for moment, n in progress_events:
+        week = (moment - since).days // 7
+        if 0 <= week < count:
+            progress[week] += n
+    days = [first + timedelta(weeks=i) for i in range(count)]
+    return [Week(d, per_week.get(d, 0), progress[i]) for i, d in enumerate(days)]
+
+
+def _week_start(value: datetime | date) -> date:
+    day = timezone.localtime(value).date() if isinstance(value, datetime) else value
+    return day - timedelta(days=day.weekday())
+
+
+def _assignment_summaries(cohort: Cohort, user_ids: list[int]) -> list[AssignmentSummary]:
+    rows = assignments.assignments_for_cohort(cohort=cohort)
+    if not rows:
+        return []
+    statuses = assignments.assignment_statuses(cohort=cohort, assignments=rows, user_ids=user_ids)
+    summaries = []
+    for a in rows:
+        mine = [statuses[(a.id, uid)] for uid in user_ids]
+        summaries.append(
+            AssignmentSummary(
+                a,
+                assignments.assignment_title(assignment=a, topics=list(a.topics.all())),
+                done=sum(s.state == "done" for s in mine),
+                started=sum(s.state == "started" for s in mine),
+                overdue=sum(s.overdue for s in mine),
+            )
+        )
+    return summaries
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
