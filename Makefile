@@ -1,5 +1,5 @@
 # Soundpath — the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test install check lint format benchmarks clean
+.PHONY: run test install check lint format benchmarks screenshots clean
 
 install:
 	@bash webapp/scripts/install.sh
@@ -26,3 +26,7 @@ clean:
 # Needs PostgreSQL and Redis as `make test` does, and wrk (apt-get install -y wrk); see benchmarks/README.md.
 benchmarks: install
 	NUMBA_CACHE_DIR=var/numba-cache .venv/bin/python -m benchmarks.run_all
+
+# Refresh the README's screenshots from the browser journey test (needs PostgreSQL and Redis).
+screenshots: install
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots bash webapp/scripts/test.sh tests/browser/test_journey.py

@@ -11,7 +11,13 @@ PATTERNS = [
     r'environ\[\s*"([A-Z][A-Z0-9_]+)"\s*\]',
     r'"(SOUNDPATH_[A-Z0-9_]+)"',
 ]
-NOT_OURS = {"DJANGO_SETTINGS_MODULE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "DJANGO_ALLOW_ASYNC_UNSAFE", "PATH"}
+NOT_OURS = {
+    "DJANGO_SETTINGS_MODULE",
+    "HF_HUB_OFFLINE",
+    "TRANSFORMERS_OFFLINE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "PATH",
+}
 
 
 def _variables_in_code() -> set[str]:
