@@ -1,6 +1,7 @@
 """The ASGI size guard answers 413 from the declared length, before any of the body is read."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from webapp.middleware import RequestSizeLimitMiddleware
 
@@ -27,7 +28,9 @@ def _call(content_length: int) -> tuple[list[dict], bool]:
         "headers": [(b"content-length", str(content_length).encode())],
     }
     app = RequestSizeLimitMiddleware(inner, max_bytes=1000)
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: the browser tests' Playwright loop may be running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return sent, reached["inner"]
 
 
