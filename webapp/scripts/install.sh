@@ -13,6 +13,15 @@ DEBIAN_PACKAGES=(ffmpeg espeak-ng sox libsndfile1)
 if [ "${1:-}" = "--with-browser" ]; then DEBIAN_PACKAGES+=(chromium); fi
 
 say() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
+# pip warns once per package about local index folders some machines configure; keep the log readable.
+quiet_pip() {
+  local log status=0
+  log=$(mktemp)
+  "$VENV/bin/pip" "$@" >"$log" 2>&1 || status=$?
+  grep -v "^WARNING: Location 'file://" "$log" || true
+  rm -f "$log"
+  return "$status"
+}
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -40,9 +49,9 @@ fi
 [ -x "$VENV/bin/python" ] || { say "creating $VENV"; "$PYTHON" -m venv "$VENV"; }
 say "installing Python packages from requirements.txt (a few minutes the first time)"
 # torch first, on its own: pip takes the CPU wheel from $PIP_FIND_LINKS when the machine has one.
-"$VENV/bin/pip" install -q "torch==2.13.0"
+quiet_pip install -q "torch==2.13.0"
 # Everything else exactly as frozen, without resolving again: no second torch can sneak in.
-"$VENV/bin/pip" install -q --no-deps -r requirements.txt
+quiet_pip install -q --no-deps -r requirements.txt
 
 # torchaudio's PyPI wheel links CUDA torch (libc10_cuda.so) and fails to import beside the CPU
 # torch; without its compiled libraries it falls back to pure Python (resample, fbank, MFCC,
