@@ -140,3 +140,17 @@ def local_model_dir(env_var: str) -> Availability:
     if not os.path.isdir(path):
         return Availability(False, f"{env_var}={path} is not a directory")
     return Availability(True, f"weights in {path}", weights_path=path)
+
+
+def local_model_files(env_var: str, required: tuple[str, ...], *modules: str) -> Availability:
+    """Hub backends: the packages import, and `env_var` names a local folder holding `required` files."""
+    found = check_imports(*modules)
+    if not found.available:
+        return found
+    folder = local_model_dir(env_var)
+    if not folder.available:
+        return folder
+    missing = [name for name in required if not os.path.isfile(os.path.join(folder.weights_path, name))]
+    if missing:
+        return Availability(False, f"{env_var}: missing {', '.join(missing)} in {folder.weights_path}")
+    return folder

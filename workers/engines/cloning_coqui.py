@@ -14,8 +14,7 @@ from workers.engines.base import (
     EngineError,
     ModelCard,
     ProgressFn,
-    check_imports,
-    local_model_dir,
+    local_model_files,
     no_progress,
 )
 from workers.engines.capabilities import Synthesis, VoiceCloner
@@ -51,16 +50,7 @@ class XttsCloner(VoiceCloner):
 
     @classmethod
     def availability(cls) -> Availability:
-        found = check_imports("TTS", "torch")
-        if not found.available:
-            return found
-        folder = local_model_dir(ENV_VAR)
-        if not folder.available:
-            return folder
-        missing = [f for f in REQUIRED_FILES if not os.path.isfile(os.path.join(folder.weights_path, f))]
-        if missing:
-            return Availability(False, f"{ENV_VAR}: missing {', '.join(missing)} in {folder.weights_path}")
-        return folder
+        return local_model_files(ENV_VAR, REQUIRED_FILES, "TTS", "torch")
 
     def _load(self) -> None:
         from TTS.tts.configs.xtts_config import XttsConfig

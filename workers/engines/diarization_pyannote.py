@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
@@ -12,8 +11,7 @@ from workers.engines.base import (
     EngineError,
     ModelCard,
     ProgressFn,
-    check_imports,
-    local_model_dir,
+    local_model_files,
     no_progress,
 )
 from workers.engines.capabilities import Diarization, Diarizer, Turn
@@ -53,13 +51,7 @@ class PyannoteDiarizer(Diarizer):
 
     @classmethod
     def availability(cls) -> Availability:
-        found = check_imports("pyannote.audio", "torch")
-        if not found.available:
-            return found
-        folder = local_model_dir(ENV_VAR)
-        if folder.available and not os.path.isfile(os.path.join(folder.weights_path, "config.yaml")):
-            return Availability(False, f"{ENV_VAR}: no config.yaml in {folder.weights_path}")
-        return folder
+        return local_model_files(ENV_VAR, ("config.yaml",), "pyannote.audio", "torch")
 
     def _load(self) -> None:
         import torch

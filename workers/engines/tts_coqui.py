@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 
 from workers.engines._voice_common import check_speed, shift_pitch
-from workers.engines.base import Availability, EngineError, ModelCard, check_imports, local_model_dir
+from workers.engines.base import (
+    Availability,
+    EngineError,
+    ModelCard,
+    local_model_files,
+)
 from workers.engines.capabilities import SpeechSynthesizer, Synthesis, Voice
 
 ENV_VAR = "SOUNDPATH_COQUI_MODEL_PATH"
@@ -28,14 +32,9 @@ def find_checkpoint(folder: str | Path) -> Path | None:
 
 def coqui_model_availability(env_var: str) -> Availability:
     """Shared by the Coqui backends: the env var's folder must hold config.json and a checkpoint."""
-    found = check_imports("TTS", "torch")
-    if not found.available:
-        return found
-    folder = local_model_dir(env_var)
+    folder = local_model_files(env_var, ("config.json",), "TTS", "torch")
     if not folder.available:
         return folder
-    if not os.path.isfile(os.path.join(folder.weights_path, "config.json")):
-        return Availability(False, f"{env_var}: no config.json in {folder.weights_path}")
     checkpoint = find_checkpoint(folder.weights_path)
     if checkpoint is None:
         return Availability(False, f"{env_var}: no model .pth checkpoint in {folder.weights_path}")
