@@ -11,5 +11,6 @@ urlpatterns = [
     path("jobs/", include("workers.urls")),
     path("cohorts/", include("webapp.cohorts.urls")),
     path("accounts/", include("webapp.accounts.urls")),
+    path("", include("webapp.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -186,7 +186,7 @@ def clone(text, recording_id, *, request, progress=None):
     reference = recording.reference.path
     job = run_job(
         request, CAPABILITY, backend=DEFAULT_BACKEND, audio={"reference": reference}, text=text,
-        origin=SLUG, progress=progress,
+        params={"consent_recording": recording.pk}, origin=SLUG, progress=progress,
     )  # fmt: skip
     cloned = result_path(job, "cloned.wav")
     scored = run_job(

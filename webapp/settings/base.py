@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "webapp.accounts",
     "webapp.cohorts",
+    "webapp.privacy",
     "curriculum",
     "quiz",
     "workers",
@@ -142,6 +143,12 @@ DEMOS_ENABLED = env.bool("DEMOS_ENABLED", default=True)
 # Voice cloning: reference and consent recordings (and the voice-cloning demo's job files) are
 # deleted this many hours after they were made, by `manage.py purge_voice_references`.
 VOICE_CLONING_RETENTION_HOURS = env.float("VOICE_CLONING_RETENTION_HOURS", default=24.0)
+# Retention of the rest of what people upload or say (webapp/privacy/retention.py, run hourly by beat):
+# demo uploads and their results, mock-interview recordings, other jobs' files, and data exports.
+RETENTION_DEMO_FILES_HOURS = env.float("RETENTION_DEMO_FILES_HOURS", default=72.0)
+RETENTION_MOCK_AUDIO_DAYS = env.float("RETENTION_MOCK_AUDIO_DAYS", default=30.0)
+RETENTION_JOB_FILES_DAYS = env.float("RETENTION_JOB_FILES_DAYS", default=30.0)
+DATA_EXPORT_RETENTION_HOURS = env.float("DATA_EXPORT_RETENTION_HOURS", default=48.0)
 
 LOGGING = {
     "version": 1,
@@ -173,6 +180,7 @@ JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10.0)
 JOB_REQUEUE_AFTER_SECONDS = env.int("JOB_REQUEUE_AFTER_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {"task": "workers.requeue_stale_jobs", "schedule": 60.0},
+    "retention-purge": {"task": "privacy.retention_purge", "schedule": 3600.0},
 }
 # Send torch engines to the 'gpu' queue (run a GPU worker with `-Q gpu --pool=solo`).
 JOB_GPU_QUEUE_ENABLED = env.bool("JOB_GPU_QUEUE_ENABLED", default=False)
