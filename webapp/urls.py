@@ -12,5 +12,6 @@ urlpatterns = [
     path("cohorts/", include("webapp.cohorts.urls")),
     path("accounts/", include("webapp.accounts.urls")),
     path("", include("webapp.privacy.urls")),
+    path("", include("webapp.ops.urls")),
     path("admin/", admin.site.urls),
 ]

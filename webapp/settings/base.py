@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "webapp.accounts",
     "webapp.cohorts",
     "webapp.privacy",
+    "webapp.ops",
+    "django_prometheus",
     "curriculum",
     "quiz",
     "workers",
@@ -30,6 +32,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -40,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webapp.middleware.ContentSecurityPolicyMiddleware",
     "webapp.middleware.DatabaseUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 # Django pages: own scripts only; inline style attributes (progress bar widths); demos framed from
@@ -108,8 +112,31 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "webapp" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media (uploads, job results, voice references, checkpoints, exports): the local filesystem by
+# default; MEDIA_STORAGE=s3 puts them in S3-compatible object storage (MinIO, Ceph RGW, AWS S3) so
+# that web and workers on different hosts share nothing but the database, the broker and the bucket.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    _media_backend = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default="us-east-1"),
+            "default_acl": None,  # private objects; files reach their owner through Django
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+elif MEDIA_STORAGE == "local":
+    _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ValueError(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_backend,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Serve files straight from STATICFILES_DIRS / app static folders in development.
@@ -150,10 +177,25 @@ RETENTION_MOCK_AUDIO_DAYS = env.float("RETENTION_MOCK_AUDIO_DAYS", default=30.0)
 RETENTION_JOB_FILES_DAYS = env.float("RETENTION_JOB_FILES_DAYS", default=30.0)
 DATA_EXPORT_RETENTION_HOURS = env.float("DATA_EXPORT_RETENTION_HOURS", default=48.0)
 
+# Operations: /healthz (public), /readyz and /metrics details for staff, a scraper holding
+# METRICS_TOKEN (Authorization: Bearer …), or a client address listed in METRICS_ALLOWED_IPS.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+
+# LOG_FORMAT=json writes one JSON object per line (with the job id), for log collectors.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"job_id": {"()": "webapp.ops.logs.JobIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s job=%(job_id)s %(message)s"},
+        "json": {"()": "webapp.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["job_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
