@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="folder for result files")
 
     def handle(self, *args, action, capability, input, backend, param, extra, text, out, **options):
-        from workers.engines.runner import run_engine
+        from workers.engines.runner import engine_infer
 
         params = dict(_parse_param(p) for p in param)
         audio: dict[str, Path] = {}
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             name, _, path = item.partition("=")
             audio[name] = Path(path)
         try:
-            outcome = run_engine(capability, backend=backend, audio_paths=audio, text=text, params=params)
+            outcome = engine_infer(capability, backend=backend, audio_paths=audio, text=text, params=params)
         except (EngineError, AudioInputError) as exc:
             raise CommandError(str(exc)) from exc
         written = self._write_files(outcome.output, out) if out else []
