@@ -64,7 +64,7 @@ def require_user(request):
     return user
 
 
-def run_job(
+def job_submit_and_wait(
     request,
     capability: str,
     *,
@@ -79,9 +79,10 @@ def run_job(
     position) in Gradio's progress bar. Returns the finished job; a failure becomes gr.Error."""
     import gradio as gr
 
+    from workers.limits import time_limits
     from workers.models import InferenceJob
     from workers.selectors import job_queue_position
-    from workers.services import JobRefused, UploadedInput, job_submit, time_limits
+    from workers.services import JobRefused, UploadedInput, job_submit
 
     user = require_user(request)
     files = []

@@ -21,13 +21,17 @@ from django.core.files.storage import default_storage
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from workers.limits import time_limits
 from workers.models import InferenceJob, JobResultFile
-from workers.services import JobCancelled, time_limits
 
 if TYPE_CHECKING:
     from workers.engines.runner import RunOutcome
 
 log = logging.getLogger(__name__)
+
+
+class JobCancelled(Exception):
+    """Raised inside the engine's progress callback when the owner cancelled the running job."""
 
 
 def _claim(job_id: str) -> InferenceJob | None:
@@ -125,13 +129,13 @@ def _local_inputs(job: InferenceJob) -> Iterator[dict[str, Path]]:
         yield paths
 
 
-def job_run(*, job_id: str) -> None:
+def job_attempt_execute(*, job_id: str) -> None:
     """Run one attempt of a job. Idempotent: a finished job is left alone."""
     from celery.exceptions import SoftTimeLimitExceeded
 
     from workers.audio_io import AudioInputError, AudioLimits
     from workers.engines.base import EngineError
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
     job = _claim(job_id)
     if job is None:
@@ -141,7 +145,7 @@ def job_run(*, job_id: str) -> None:
     try:
         report(0.02, "Loading the model…")
         with _heartbeat(job), _local_inputs(job) as paths:
-            outcome = run_engine(
+            outcome = engine_infer(
                 job.capability, backend=job.backend, audio_paths=paths, text=job.text_input,
                 params=job.params, limits=limits, progress=report,
             )  # fmt: skip

@@ -34,12 +34,12 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="folder for result files")
 
     def handle(self, *args, action, capability, input, backend, param, extra, text, out, **options):
-        from workers.engines.runner import run_engine
+        from workers.engines.runner import engine_infer
 
         params = dict(param_parse(p) for p in param)
         audio, text = inputs_from_arguments(capability, input, extra, text)
         try:
-            outcome = run_engine(capability, backend=backend, audio_paths=audio, text=text, params=params)
+            outcome = engine_infer(capability, backend=backend, audio_paths=audio, text=text, params=params)
         except (EngineError, AudioInputError) as exc:
             raise CommandError(str(exc)) from exc
         written = self._write_files(outcome.output, out) if out else []
