@@ -21,6 +21,7 @@ KEY_POINTS = (3, 6)  # rubric items per question, inclusive
 TERMS = (1, 4)  # key terms per rubric item
 OPTIONS = (3, 5)  # options per multiple-choice question
 PLACEHOLDER = re.compile(r"\bTBD\b|\bTODO\b")
+PINNED_FACTS_GLOB = "pinned_facts*.yaml"  # facts the curriculum and bank must agree on, not questions
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,8 @@ def load_question_bank(root: Path, *, known_topics: set[str]) -> list[QuestionSp
     questions: list[QuestionSpec] = []
     problems: list[ContentProblem] = []
     for path in sorted(root.rglob("*.yaml")):
+        if path.match(PINNED_FACTS_GLOB):
+            continue
         specs, found = parse_file(path, root)
         questions += specs
         problems += found
