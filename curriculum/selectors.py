@@ -64,6 +64,14 @@ def user_status_by_topic(*, user, topics=None) -> dict[int, str]:
     return dict(rows.values_list("topic_id", "status"))
 
 
+def phase_neighbours(*, phase: Phase) -> tuple[Phase | None, Phase | None]:
+    """The active phases just before and after this one, for previous/next links."""
+    phases = list(Phase.objects.filter(is_active=True).only("slug", "order", "title").order_by("order"))
+    previous = [p for p in phases if p.order < phase.order]
+    following = [p for p in phases if p.order > phase.order]
+    return (previous[-1] if previous else None), (following[0] if following else None)
+
+
 def phase_topics(*, phase: Phase) -> QuerySet[Topic]:
     return phase.topics.filter(is_active=True).order_by("order")
 

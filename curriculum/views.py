@@ -27,9 +27,9 @@ def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rows = [(topic, status.get(topic.id)) for topic in topics]
     done = sum(1 for _, s in rows if s == "done")
     percent = round(100 * done / len(rows)) if rows else 0
-    return render(
-        request, "curriculum/phase.html", {"phase": phase, "rows": rows, "done": done, "percent": percent}
-    )
+    previous, following = selectors.phase_neighbours(phase=phase)
+    context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
+    return render(request, "curriculum/phase.html", {**context, "previous": previous, "next": following})
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
