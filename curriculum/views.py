@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from curriculum import selectors, services
 from curriculum.models import Phase, Topic
+from curriculum.search import topic_search
 from demos.catalog import demo_info
 from demos.registry import available_demo_slugs
 
@@ -54,7 +55,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    results = selectors.topic_search(query=query) if query else []
+    results = topic_search(query=query) if query else None
     return render(request, "curriculum/search.html", {"query": query, "results": results})
 
 
