@@ -1,4 +1,4 @@
-"""Curriculum reads: the roadmap with a learner's progress, phase and topic pages, search."""
+"""Curriculum reads: the roadmap with a learner's progress, phase and topic pages (search: search.py)."""
 
 from dataclasses import dataclass
 
@@ -64,6 +64,14 @@ def user_status_by_topic(*, user, topics=None) -> dict[int, str]:
     return dict(rows.values_list("topic_id", "status"))
 
 
+def phase_neighbours(*, phase: Phase) -> tuple[Phase | None, Phase | None]:
+    """The active phases just before and after this one, for previous/next links."""
+    phases = list(Phase.objects.filter(is_active=True).only("slug", "order", "title").order_by("order"))
+    previous = [p for p in phases if p.order < phase.order]
+    following = [p for p in phases if p.order > phase.order]
+    return (previous[-1] if previous else None), (following[0] if following else None)
+
+
 def phase_topics(*, phase: Phase) -> QuerySet[Topic]:
     return phase.topics.filter(is_active=True).order_by("order")
 
@@ -88,30 +96,6 @@ def resources_by_kind(*, topic: Topic) -> list[tuple[str, list[Resource]]]:
         groups.setdefault(resource.kind, []).append(resource)
     order = list(labels)
     return [(labels[k], groups[k]) for k in sorted(groups, key=order.index)]
-
-
-def topic_search(*, query: str, limit: int = 50) -> list[Topic]:
-    """Topics whose title, summary, skills or text mention every word of the query; title hits first."""
-    words = [w for w in query.split() if w][:8]
-    if not words:
-        return []
-    matches = Topic.objects.active().select_related("phase")
-    for word in words:
-        matches = matches.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(skills__icontains=word)
-            | Q(body_markdown__icontains=word)
-        )
-    found = list(matches[: limit * 2])
-    lowered = [w.lower() for w in words]
-
-    def rank(topic: Topic) -> tuple[int, int, int]:
-        in_title = sum(w in topic.title.lower() for w in lowered)
-        in_summary = sum(w in topic.summary.lower() for w in lowered)
-        return (-in_title, -in_summary, topic.phase.order * 100 + topic.order)
-
-    return sorted(found, key=rank)[:limit]
 
 
 def continue_topic(*, user) -> Topic | None:

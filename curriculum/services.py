@@ -9,6 +9,7 @@ from django.utils import timezone
 from curriculum.content_loader import Curriculum, PhaseSpec, TopicSpec, load_curriculum
 from curriculum.models import Phase, Resource, Topic, TopicProgress
 from curriculum.rendering import render_markdown
+from curriculum.search import topic_search_index_sync
 
 
 @dataclass
@@ -29,7 +30,9 @@ def curriculum_import(*, content_dir: Path) -> ImportReport:
     """Load every file first (raising ContentError on any problem), then write it all in one transaction."""
     curriculum = load_curriculum(Path(content_dir))
     with transaction.atomic():
-        return _write_curriculum(curriculum)
+        report = _write_curriculum(curriculum)
+        topic_search_index_sync()
+    return report
 
 
 def _write_curriculum(cur: Curriculum) -> ImportReport:

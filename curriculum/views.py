@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from curriculum import selectors, services
 from curriculum.models import Phase, Topic
+from curriculum.search import topic_search
 from demos.catalog import demo_info
 from demos.registry import available_demo_slugs
 
@@ -27,9 +28,9 @@ def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rows = [(topic, status.get(topic.id)) for topic in topics]
     done = sum(1 for _, s in rows if s == "done")
     percent = round(100 * done / len(rows)) if rows else 0
-    return render(
-        request, "curriculum/phase.html", {"phase": phase, "rows": rows, "done": done, "percent": percent}
-    )
+    previous, following = selectors.phase_neighbours(phase=phase)
+    context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
+    return render(request, "curriculum/phase.html", {**context, "previous": previous, "next": following})
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -54,7 +55,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    results = selectors.topic_search(query=query) if query else []
+    results = topic_search(query=query) if query else None
     return render(request, "curriculum/search.html", {"query": query, "results": results})
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from curriculum.models import Topic
 from quiz.models import Attempt, Level, Question
 from quiz.selectors import topics_with_questions
 
@@ -14,24 +15,33 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
         return f"{topic.phase.title} › {topic.title} ({topic.question_count})"
 
 
-def _topics_field(help_text: str) -> TopicChoiceField:
+def _topics_field(help_text: str, widget: forms.Widget | None = None) -> TopicChoiceField:
     return TopicChoiceField(
         queryset=topics_with_questions(),
         to_field_name="slug",
         required=False,
         help_text=help_text,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+        widget=widget or forms.SelectMultiple(attrs={"size": 12}),
     )
 
 
 class QuizSetupForm(forms.Form):
-    topics = _topics_field("Leave empty for every topic. Ctrl/Cmd-click or Shift+arrows to pick several.")
+    MAX_COUNT = 30
+    topics = _topics_field("Leave all unticked for every topic.", widget=forms.CheckboxSelectMultiple)
     level = forms.ChoiceField(choices=LEVEL_CHOICES, required=False)
-    count = forms.IntegerField(label="Number of questions", min_value=1, max_value=30, initial=10)
+    count = forms.IntegerField(label="Number of questions", min_value=1, max_value=MAX_COUNT, initial=10)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = topics_with_questions()  # fresh per form: topics change on import
+
+    def topic_groups(self) -> list[tuple[str, list[tuple[Topic, bool]]]]:
+        """The topic checklist grouped by phase, each topic with whether it is ticked."""
+        ticked = {str(v) for v in (self["topics"].value() or [])}
+        groups: dict[str, list[tuple[Topic, bool]]] = {}
+        for topic in self.fields["topics"].queryset:
+            groups.setdefault(topic.phase.title, []).append((topic, topic.slug in ticked))
+        return list(groups.items())
 
 
 class MockSetupForm(forms.Form):

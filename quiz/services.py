@@ -57,7 +57,7 @@ def _grade_text(attempt: Attempt, question: Question, text: str) -> None:
     attempt.notes = list(grade.notes)
 
 
-def _mastery(attempt: Attempt) -> float:
+def attempt_mastery(attempt: Attempt) -> float:
     """How well this attempt knew the answer, 0..1: the text score and the options, averaged."""
     parts = [] if attempt.score is None else [attempt.score]
     if attempt.options_correct is not None:
@@ -78,7 +78,7 @@ def _card_review(attempt: Attempt, *, now: datetime) -> None:
     attempt.card_before = card.state
     review = scheduling.review(card.state, attempt.rating, now=now)
     card.state, card.due, card.last_review = review.state, review.due, review.last_review
-    card.last_score = _mastery(attempt)
+    card.last_score = attempt_mastery(attempt)
     card.reviews += 1
     card.lapses += review.lapsed
     card.save()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("roadmap/", include("curriculum.urls")),
     path("demos/", views.demos_index, name="demos"),
+    path("source.tar.gz", views.source_archive, name="source_archive"),
     path("practice/", include("quiz.urls")),
     path("jobs/", include("workers.urls")),
     path("cohorts/", include("webapp.cohorts.urls")),

@@ -1,12 +1,13 @@
-"""Home page and the demos index."""
+"""Home page, the demos index and the source archive."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from curriculum import selectors
 from demos.catalog import DEMOS
 from demos.registry import available_demo_slugs
 from webapp.cohorts.selectors.assignments import learner_assignments
+from webapp.source import source_archive_path
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,3 +25,11 @@ def demos_index(request: HttpRequest) -> HttpResponse:
     available = available_demo_slugs()
     demos = [(demo, demo.slug in available) for demo in DEMOS]
     return render(request, "demos_index.html", {"demos": demos})
+
+
+def source_archive(request: HttpRequest) -> FileResponse:
+    """The source of the running version, as AGPL-3.0 section 13 asks (the footer links here)."""
+    path = source_archive_path()
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=path.name, content_type="application/gzip"
+    )

@@ -4,6 +4,7 @@ level and the learner's history."""
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from quiz.forms import AnswerForm, QuizSetupForm, RatingForm
 from quiz.models import Attempt, Level, Question
 
 SESSION_KEY = "quiz_set"
+SET_INFO_KEY = "quiz_set_info"
 TOKEN_SALT = "quiz.answer"
 MAX_SECONDS = 3 * 3600  # longer "time taken" means the tab was left open: not recorded
 
@@ -74,7 +76,37 @@ def _start_set(request: HttpRequest, *, topics, level: str | None, count: int) -
         messages.error(request, "No questions match that choice yet. Try more topics or any level.")
         return redirect("quiz:quiz_new")
     request.session[SESSION_KEY] = {"ids": ids, "pos": 0}
+    # What the learner picked and when, for the topic shown on each question and the final score.
+    request.session[SET_INFO_KEY] = {"topics": [t.id for t in topics], "started": timezone.now().isoformat()}
     return redirect("quiz:quiz_play")
+
+
+def _set_score(request: HttpRequest, ids: list[int]) -> dict[str, int | None]:
+    """The set's result: the latest quiz answer to each of its questions since the set started."""
+    info = request.session.get(SET_INFO_KEY) or {}
+    started = datetime.fromisoformat(info["started"]) if info.get("started") else timezone.now()
+    attempts = Attempt.objects.filter(
+        user=request.user, question_id__in=ids, mode="quiz", created_at__gte=started
+    )
+    latest = {a.question_id: a for a in attempts.order_by("created_at")}
+    # The same mastery (text score and options averaged) that drives the learner's review cards.
+    scores = [services.attempt_mastery(a) for a in latest.values() if a.status == Attempt.Status.GRADED]
+    percent = round(100 * sum(scores) / len(scores)) if scores else None
+    return {
+        "answered": len(latest),
+        "graded": len(scores),
+        "pending": len(latest) - len(scores),
+        "percent": percent,
+    }
+
+
+def _shown_topic(request: HttpRequest, question: Question) -> Topic:
+    """The topic a question is shown under: one the learner picked, else the question's main one."""
+    picked = (request.session.get(SET_INFO_KEY) or {}).get("topics") or []
+    chosen = (
+        question.topics.filter(id__in=picked).order_by("phase__order", "order").first() if picked else None
+    )
+    return chosen or question.main_topic
 
 
 @login_required
@@ -86,6 +118,8 @@ def quiz_new(request: HttpRequest) -> HttpResponse:
             return _start_set(request, topics=list(data["topics"]), level=data["level"], count=data["count"])
     else:
         initial = {"topics": request.GET.getlist("topics"), "level": request.GET.get("level", "")}
+        if request.GET.get("count", "").isdigit():  # an assignment's "Start the quiz" asks for its count
+            initial["count"] = min(int(request.GET["count"]), QuizSetupForm.MAX_COUNT)
         form = QuizSetupForm(initial=initial)
     return render(request, "quiz/quiz_new.html", {"form": form})
 
@@ -107,7 +141,7 @@ def quiz_play(request: HttpRequest) -> HttpResponse:
     if not ids:
         return redirect("quiz:quiz_new")
     if pos >= len(ids):
-        return render(request, "quiz/quiz_done.html", {"count": len(ids)})
+        return render(request, "quiz/quiz_done.html", {"count": len(ids), "score": _set_score(request, ids)})
     try:
         question = selectors.question_for_answering(question_id=ids[pos])
     except Question.DoesNotExist:  # retired since the set was made: skip it
@@ -116,6 +150,7 @@ def quiz_play(request: HttpRequest) -> HttpResponse:
     context = {
         "question": question,
         "form": _answer_form(question, "quiz"),
+        "shown_topic": _shown_topic(request, question),
         "position": pos + 1,
         "total": len(ids),
     }

@@ -64,7 +64,7 @@ def test_practice_pages_need_login(client):
 def test_quiz_mode_end_to_end_with_instant_feedback_per_option(client, learner, mcq, sampling):
     client.force_login(learner)
     setup = client.get(reverse("quiz:quiz_new"), {"topics": "sampling-nyquist"})
-    assert 'value="sampling-nyquist" selected' in setup.content.decode()
+    assert 'value="sampling-nyquist" checked' in setup.content.decode()
 
     start = client.post(
         reverse("quiz:quiz_new"), {"topics": ["sampling-nyquist"], "level": "mid", "count": 5}

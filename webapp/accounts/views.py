@@ -3,6 +3,7 @@
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from webapp.accounts.forms import SignupForm
 
@@ -11,8 +12,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
+    # `next` survives sign-up so that an invitation link opened while logged out still joins.
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("curriculum:roadmap")
-    return render(request, "registration/signup.html", {"form": form})
+        return redirect(next_url or "home")  # home greets a new learner with "start here"
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})

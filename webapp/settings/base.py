@@ -57,6 +57,8 @@ CONTENT_SECURITY_POLICY = env(
 )
 PERMISSIONS_POLICY = "microphone=(self), camera=(), geolocation=()"
 X_FRAME_OPTIONS = "DENY"
+# AGPL-3.0 section 13: where network users get the source; empty serves the running tree (/source.tar.gz).
+SOURCE_CODE_URL = env("SOURCE_CODE_URL", default="")
 SECURE_REFERRER_POLICY = "same-origin"
 
 ROOT_URLCONF = "webapp.urls"
@@ -74,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "libraries": {"site_info": "webapp.templatetags.site_info"},  # webapp itself is not an app
         },
     },
 ]

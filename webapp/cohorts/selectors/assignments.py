@@ -176,9 +176,10 @@ class LearnerAssignment:
     def start_url(self) -> str:
         """Where to do it: a quiz set over the topics, or the interview set-up at the level."""
         if self.assignment.kind == Assignment.Kind.QUIZ:
-            query = urlencode(
-                {"topics": [t.slug for t in self.topics], "level": self.assignment.level}, doseq=True
-            )
+            params = {"topics": [t.slug for t in self.topics], "level": self.assignment.level}
+            if self.assignment.question_count:  # the set-up form starts with the assignment's count
+                params["count"] = self.assignment.question_count
+            query = urlencode(params, doseq=True)
             return f"{reverse('quiz:quiz_new')}?{query}"
         if self.assignment.kind == Assignment.Kind.MOCK:
             return f"{reverse('quiz:mock_new')}?{urlencode({'level': self.assignment.level})}"

@@ -36,8 +36,10 @@ def _join(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def join(request: HttpRequest) -> HttpResponse:
+    """Where a learner given only a code types it (the navigation links here)."""
+    if request.method != "POST":
+        return render(request, "cohorts/join.html", {"cohort": None, "form": JoinForm()})
     form = JoinForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the invitation code your instructor gave you.")
