@@ -6,7 +6,7 @@ import json
 import logging
 
 current_job_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_job_id", default="-")
-JOB_TASKS = {"workers.run_inference_job"}  # tasks whose first argument is a job id
+JOB_TASKS = {"workers.job_execute"}  # tasks whose first argument is a job id
 
 
 class JobIdFilter(logging.Filter):
