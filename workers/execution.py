@@ -177,8 +177,9 @@ def _save_success(job: InferenceJob, outcome: RunOutcome) -> None:
         row.file.save(name, ContentFile(data), save=False)
         rows.append(row)
     with transaction.atomic():
-        current = InferenceJob.objects.select_for_update().get(id=job.id)
-        if current.status != InferenceJob.Status.RUNNING:  # cancelled meanwhile: keep nothing
+        current = InferenceJob.objects.select_for_update().filter(id=job.id).first()
+        # Cancelled meanwhile, or gone with its owner's account: keep nothing.
+        if current is None or current.status != InferenceJob.Status.RUNNING:
             for row in rows:
                 default_storage.delete(row.file.name)
             return

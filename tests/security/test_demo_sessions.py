@@ -10,7 +10,7 @@ import httpx
 import pytest
 from django.conf import settings
 
-from demos.common import request_user, require_user, run_job
+from demos.common import job_submit_and_wait, request_user, require_user
 from demos.samples import SPEECH_EN
 from tests.factories import UserFactory
 from tests.security.conftest import demo_config, run_event, signed_in_cookies
@@ -36,7 +36,7 @@ def test_password_change_signs_the_demos_out():
 
     assert request_user(old) is None
     with pytest.raises(gr.Error, match="Log in to run this demo"):
-        run_job(old, "vad", audio={"audio": SPEECH_EN})
+        job_submit_and_wait(old, "vad", audio={"audio": SPEECH_EN})
     assert InferenceJob.objects.count() == 0
     assert request_user(GradioRequest(signed_in_cookies(user))) == user  # signing in again works
 

@@ -91,3 +91,22 @@ def test_staff_command_deletes_with_a_summary_and_asks_first(everything, monkeyp
     call_command("user_data", "delete", everything.user.username, "--no-input", stdout=out)
     assert "file(s) removed from storage" in out.getvalue()
     assert not User.objects.filter(pk=everything.user.pk).exists()
+
+
+def test_a_job_finishing_after_its_owner_was_deleted_stores_nothing(learner):
+    """The worker computed a result, then found its job gone with the account: no file is kept."""
+    from workers import execution
+    from workers.engines.runner import engine_infer
+    from workers.models import InferenceJob
+
+    sample = Path(settings.BASE_DIR) / "demos" / "samples" / "speech_en.wav"
+    job = InferenceJob.objects.create(
+        owner=learner, capability="vad", backend="webrtc", status="running", attempts=1
+    )
+    outcome = engine_infer("vad", backend="webrtc", audio_paths={"audio": sample})
+    with pytest.raises(execution.JobCancelled):
+        user_account_delete(user=learner)
+        execution._ProgressReporter(job)(0.9, "almost there")  # the next progress report notices
+    execution._save_success(job, outcome)
+    assert not InferenceJob.objects.filter(pk=job.pk).exists()
+    assert not [name for name in _stored_files() if str(job.pk) in name]
