@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from webapp.privacy.demo_cache import demo_cache_copies
 from webapp.privacy.ownership import owned_file_names
 
 # Other places a user's files live that no FileField names (e.g. trained-model folders, Gradio's
 # upload cache): each collector returns storage names or absolute local paths to delete.
-EXTRA_FILE_COLLECTORS: list[Callable[[object], list[str]]] = []
+EXTRA_FILE_COLLECTORS: list[Callable[[object], list[str]]] = [demo_cache_copies]
 
 
 @dataclass

@@ -110,3 +110,21 @@ def test_a_job_finishing_after_its_owner_was_deleted_stores_nothing(learner):
     execution._save_success(job, outcome)
     assert not InferenceJob.objects.filter(pk=job.pk).exists()
     assert not [name for name in _stored_files() if str(job.pk) in name]
+
+
+def test_gradio_cache_copies_of_the_users_audio_are_deleted_too(everything, bystander, settings):
+    cache = Path(settings.DEMO_UPLOAD_DIR) / "privacy-test"
+    cache.mkdir(parents=True, exist_ok=True)
+    job_input = everything.jobs[1].inputs.get().file
+    with job_input.open("rb") as handle:
+        theirs = handle.read()
+    copy = cache / "abc123" / "recording.wav"
+    copy.parent.mkdir(exist_ok=True)
+    copy.write_bytes(theirs)  # Gradio's copy of the upload the demo sent to the job
+    unrelated = cache / "def456" / "other.wav"
+    unrelated.parent.mkdir(exist_ok=True)
+    unrelated.write_bytes(b"RIFF-someone-else" + theirs[:3])
+    summary = user_account_delete(user=everything.user)
+    assert not copy.exists() and unrelated.exists()
+    assert str(copy) in summary.files
+    unrelated.unlink()
