@@ -22,6 +22,7 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from workers.limits import time_limits
+from workers.model_store import trained_version_publish, trained_versions_sync
 from workers.models import InferenceJob, JobResultFile
 
 if TYPE_CHECKING:
@@ -144,6 +145,7 @@ def job_attempt_execute(*, job_id: str) -> None:
     limits = AudioLimits(max_bytes=settings.JOB_UPLOAD_MAX_BYTES, max_seconds=settings.JOB_AUDIO_MAX_SECONDS)
     try:
         report(0.02, "Loading the model…")
+        trained_versions_sync(capability=job.capability)  # models trained on another worker
         with _heartbeat(job), _local_inputs(job) as paths:
             outcome = engine_infer(
                 job.capability, backend=job.backend, audio_paths=paths, text=job.text_input,
@@ -168,6 +170,8 @@ def _save_success(job: InferenceJob, outcome: RunOutcome) -> None:
     from workers.engines.capabilities import wav_bytes
 
     engine, output = outcome.engine, outcome.output
+    if job.capability == "training" and output.data.get("checkpoint_dir"):
+        trained_version_publish(checkpoint_dir=Path(output.data["checkpoint_dir"]))
     blobs = {f"{name}.wav": wav_bytes(audio, sr) for name, (audio, sr) in output.audio.items()}
     blobs.update(output.files)
     rows = []

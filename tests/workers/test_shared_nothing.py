@@ -126,3 +126,51 @@ def test_a_job_crosses_hosts_through_the_bucket_only(tmp_path):
         assert stored["Body"].read() == downloaded.content
     for folder in (web_dir, worker_dir):
         assert [f for f in _files_under(folder) if job_id in f or "/jobs/" in f] == []
+
+
+def _wait_finished(job, timeout: float = 300):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"job {job.id} still {job.status}")
+
+
+def test_a_model_trained_on_one_worker_is_used_by_another(tmp_path):
+    from django.db import connection
+
+    from workers.services import job_submit
+
+    db_name = connection.settings_dict["NAME"]
+    user = UserFactory()
+    first, second = tmp_path / "trainer-host", tmp_path / "generator-host"
+    with s3_server(tmp_path) as url:
+        s3 = _bucket(url)
+        with celery_worker_process(db_name=db_name, name="s3-trainer", extra_env=_host_env(url, first)):
+            trained = job_submit(
+                user=user, capability="training", backend="music-transformer",
+                params={"steps": 3, "max_files": 2, "batch_size": 4},
+            )  # fmt: skip
+            trained = _wait_finished(trained)
+        assert trained.status == "succeeded", trained.error
+        version = trained.result["version"]
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="models/").get("Contents", [])]
+        assert f"models/music-generation/{version}/model.pt" in keys
+        assert f"models/music-generation/{version}/COMPLETE" in keys
+        with celery_worker_process(db_name=db_name, name="s3-generator", extra_env=_host_env(url, second)):
+            generated = job_submit(
+                user=user, capability="music-generation", backend="symbolic-transformer",
+                params={"version": version, "length_steps": 32, "seed": 1},
+            )  # fmt: skip
+            generated = _wait_finished(generated)
+        assert generated.status == "succeeded", generated.error
+        assert generated.result["version"] == version
+        local_copy = second / "var" / "models" / "music-generation" / version / "model.pt"
+        assert (
+            local_copy.read_bytes()
+            == s3.get_object(Bucket=BUCKET, Key=f"models/music-generation/{version}/model.pt")["Body"].read()
+        )
+    for folder in (first, second):
+        assert [f for f in _files_under(folder) if "/jobs/" in f] == []
