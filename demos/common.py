@@ -126,7 +126,22 @@ def job_submit_and_wait(
 
 def result_path(job, name: str) -> str:
     """Local path of a job's result file (what Gradio's Audio/File components want)."""
-    return job.result_files.get(name=name).file.path
+    return stored_file_local_path(job.result_files.get(name=name).file, folder=f"results/{job.id}")
+
+
+def stored_file_local_path(stored, *, folder: str) -> str:
+    """A stored file as a local path: itself on local storage; on object storage (S3), a copy in the
+    demos' upload folder, which the demo-cache purge removes like any other demo file."""
+    import shutil
+
+    try:
+        return stored.path
+    except NotImplementedError:
+        local = Path(settings.DEMO_UPLOAD_DIR) / folder / Path(stored.name).name
+        local.parent.mkdir(parents=True, exist_ok=True)
+        with stored.open("rb") as source, local.open("wb") as sink:
+            shutil.copyfileobj(source, sink)
+        return str(local)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ VOICE_CLONING_RETENTION_HOURS (manage.py purge_voice_references).
 
 from pathlib import Path
 
-from demos.common import job_submit_and_wait, result_path
+from demos.common import job_submit_and_wait, result_path, stored_file_local_path
 from demos.samples import SPEECH_EN, SPEECH_EN_F
 
 SLUG = "voice-cloning"
@@ -183,7 +183,7 @@ def clone(text, recording_id, *, request, progress=None):
         raise gr.Error("Type the text the cloned voice should say.")
     if len(text) > MAX_TEXT_CHARS:
         raise gr.Error(f"The text has {len(text)} characters; at most {MAX_TEXT_CHARS} here.")
-    reference = recording.reference.path
+    reference = stored_file_local_path(recording.reference, folder=f"voice-cloning/{recording.pk}")
     job = job_submit_and_wait(
         request, CAPABILITY, backend=DEFAULT_BACKEND, audio={"reference": reference}, text=text,
         params={"consent_recording": recording.pk}, origin=SLUG, progress=progress,
