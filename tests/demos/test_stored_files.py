@@ -3,18 +3,27 @@
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, InMemoryStorage
+from django.core.files.storage import FileSystemStorage, InMemoryStorage, Storage
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from demos.common import stored_file_local_path
 
 
-class NoPathStorage(InMemoryStorage):
-    """Like S3Storage: files have names and bytes but no local path."""
+class NoPathStorage(Storage):
+    """Like S3Storage: files have names and bytes but no local path (Storage.path raises)."""
 
-    def path(self, name):
-        raise NotImplementedError("This backend doesn't support absolute paths.")
+    def __init__(self):
+        self._inner = InMemoryStorage()
+
+    def _open(self, name, mode="rb"):
+        return self._inner._open(name, mode)
+
+    def _save(self, name, content):
+        return self._inner._save(name, content)
+
+    def exists(self, name):
+        return self._inner.exists(name)
 
 
 def _field_file(storage, name: str, data: bytes) -> FieldFile:
