@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("webapp.accounts.urls")),
     path("", include("webapp.privacy.urls")),
     path("", include("webapp.ops.urls")),
+    path("challenges/", include("webapp.challenges.urls")),
     path("admin/", admin.site.urls),
 ]

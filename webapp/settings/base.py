@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "webapp.cohorts",
     "webapp.privacy",
     "webapp.ops",
+    "webapp.challenges",
     "django_prometheus",
     "curriculum",
     "quiz",
@@ -180,6 +181,12 @@ RETENTION_DEMO_FILES_HOURS = env.float("RETENTION_DEMO_FILES_HOURS", default=72.
 RETENTION_MOCK_AUDIO_DAYS = env.float("RETENTION_MOCK_AUDIO_DAYS", default=30.0)
 RETENTION_JOB_FILES_DAYS = env.float("RETENTION_JOB_FILES_DAYS", default=30.0)
 DATA_EXPORT_RETENTION_HOURS = env.float("DATA_EXPORT_RETENTION_HOURS", default=48.0)
+
+# Challenges: packs are generated from a per-deployment secret (the SECRET_KEY unless set), so
+# references can't be recomputed from the public generators; submissions are bounded in size and rate.
+CHALLENGE_SECRET = env("CHALLENGE_SECRET", default="")
+CHALLENGE_SUBMISSION_MAX_BYTES = env.int("CHALLENGE_SUBMISSION_MAX_BYTES", default=100_000_000)
+CHALLENGE_ATTEMPTS_PER_HOUR = env.int("CHALLENGE_ATTEMPTS_PER_HOUR", default=20)
 
 # Operations: /healthz (public), /readyz and /metrics details for staff, a scraper holding
 # METRICS_TOKEN (Authorization: Bearer …), or a client address listed in METRICS_ALLOWED_IPS.
