@@ -91,3 +91,65 @@ def test_packs_are_deterministic_differ_by_seed_and_hold_no_answers(slug, packs)
         readme = archive.read("README.md").decode()
     assert challenge.metric in readme and f"{challenge.threshold:g}" in readme
     assert "reference answers stay on the server" in readme
+
+
+def test_asr(packs):
+    challenge, pack = CHALLENGES["asr"], packs["asr"]
+
+    def csv_of(texts: dict[str, str]) -> dict[str, bytes]:
+        lines = ["file,text"] + [f'{name},"{text}"' for name, text in texts.items()]
+        return {"transcripts.csv": "\n".join(lines).encode()}
+
+    good = dict(pack.reference)
+    first = sorted(good)[0]
+    good[first] = good[first].upper() + "!"  # case and punctuation don't count
+    assert challenge.score(csv_of(good), pack.reference).value == 0.0
+    weak = challenge.score(csv_of(dict.fromkeys(pack.reference, "hello")), pack.reference)
+    assert not weak.passed and weak.value > 0.5
+    with pytest.raises(SubmissionError, match="no line for"):
+        challenge.score(csv_of({first: "hello"}), pack.reference)
+
+
+def test_separation(packs):
+    challenge, pack = CHALLENGES["separation"], packs["separation"]
+    swapped = {f"{m}_{x}.wav": s["b" if x == "a" else "a"] for m, s in pack.reference.items() for x in "ab"}
+    perfect = challenge.score(swapped, pack.reference)  # the order of a and b does not matter
+    assert perfect.passed and perfect.value > 30
+    mixture_twice = {f"{m}_{x}.wav": pack.files[f"{m}.wav"] for m in pack.reference for x in "ab"}
+    assert challenge.score(mixture_twice, pack.reference).value == pytest.approx(0.0, abs=0.1)
+    with pytest.raises(SubmissionError, match="Missing file"):
+        challenge.score({"mix1_a.wav": mixture_twice["mix1_a.wav"]}, pack.reference)
+
+
+def test_enhancement(packs):
+    challenge, pack = CHALLENGES["enhancement"], packs["enhancement"]
+    clean = {f"enhanced{i}.wav": truth["clean"] for i, truth in pack.reference.items()}
+    noisy = {f"enhanced{i}.wav": truth["noisy"] for i, truth in pack.reference.items()}
+    assert challenge.score(clean, pack.reference).passed
+    unchanged = challenge.score(noisy, pack.reference)
+    assert not unchanged.passed and unchanged.value == pytest.approx(0.0, abs=0.01)
+    audio, _ = read_wav(clean["enhanced1.wav"], name="x")
+    with pytest.raises(SubmissionError, match="16000 Hz"):
+        challenge.score({**clean, "enhanced1.wav": wav_bytes(audio, 8000)}, pack.reference)
+
+
+def test_diarization(packs):
+    challenge, pack = CHALLENGES["diarization"], packs["diarization"]
+
+    def rttm(label=None) -> dict[str, bytes]:
+        return {
+            f"{name}.rttm": "\n".join(
+                f"SPEAKER {name} 1 {a} {b - a:.3f} <NA> <NA> {label or 'spk-' + s} <NA> <NA>"
+                for a, b, s in turns
+            ).encode()
+            for name, turns in pack.reference.items()
+        }
+
+    perfect = challenge.score(rttm(), pack.reference)
+    assert perfect.passed and perfect.value == 0.0
+    one_speaker = challenge.score(rttm(label="A"), pack.reference)
+    assert not one_speaker.passed and one_speaker.breakdown["confusion_s"] > 0
+    broken = rttm()
+    broken["conversation1.rttm"] = b"SPEAKER conversation1 1 zero 1.0 <NA> <NA> A <NA> <NA>"
+    with pytest.raises(SubmissionError, match="seconds"):
+        challenge.score(broken, pack.reference)

@@ -44,3 +44,13 @@ def single_speaker_pieces(min_seconds: float = 0.6) -> list[tuple[float, float, 
         if end - start >= min_seconds:
             pieces.append((round(start, 3), round(end, 3), speaker))
     return pieces
+
+
+@lru_cache(maxsize=1)
+def real_utterances() -> list[tuple[float, float, str, str]]:
+    """(start, end, speaker, words) of each utterance in pyannote's sample.stm transcript."""
+    rows = []
+    for line in (_folder() / "sample.stm").read_text().splitlines():
+        fields = line.split(maxsplit=5)
+        rows.append((float(fields[3]), float(fields[4]), fields[2], fields[5] if len(fields) > 5 else ""))
+    return rows
