@@ -46,6 +46,11 @@ def _correct_is_longest(question) -> bool:
     return any(o.correct and len(o.text) == longest for o in question.options)
 
 
+def _correct_is_shortest(question) -> bool:
+    shortest = min(len(o.text) for o in question.options)
+    return any(o.correct and len(o.text) == shortest for o in question.options)
+
+
 def _correct_positions(questions) -> Counter:
     return Counter(i for q in questions for i, o in enumerate(q.options) if o.correct)
 
@@ -73,12 +78,14 @@ def test_every_topic_has_enough_questions_at_more_than_one_level(phase):
 
 @pytest.mark.parametrize("phase", PHASES)
 def test_correct_option_is_not_the_tell_in_a_phase(phase):
-    """Neither the longest option nor a fixed position marks the answer."""
+    """Neither the longest (nor, overcorrected, the shortest) option nor a fixed position marks the answer."""
     questions = _with_options(_phase_questions(phase))
     positions = _correct_positions(questions)
     longest = sum(_correct_is_longest(q) for q in questions)
+    shortest = sum(_correct_is_shortest(q) for q in questions)
 
     assert longest <= MAX_CORRECT_LONGEST * len(questions), f"{longest} of {len(questions)}"
+    assert shortest <= MAX_CORRECT_LONGEST * len(questions), f"{shortest} of {len(questions)} shortest"
     assert max(positions.values(), default=0) <= MAX_CORRECT_AT_ONE_POSITION * sum(positions.values()), (
         positions
     )
