@@ -200,3 +200,14 @@ def test_normalise_folds_only_notation():
         normalise("No_Speech_Prob > 0.6 and −1.0, 2,300 h – Hub5")
         == "no_speech_prob > 0.6 and -1.0, 2300 h - hub5"
     )
+
+
+def test_importer_reads_pinned_facts_as_facts_not_questions(tmp_path):
+    (tmp_path / "pinned_facts_b.yaml").write_text(
+        (QUIZ_CONTENT / "pinned_facts.yaml").read_text(encoding="utf-8")
+    )
+    (tmp_path / "asr.yaml").write_text((QUIZ_CONTENT / "asr.yaml").read_text(encoding="utf-8"))
+
+    questions = load_question_bank(tmp_path, known_topics=set(TOPICS))
+
+    assert {q.path for q in questions} == {"asr.yaml"}
