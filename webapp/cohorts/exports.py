@@ -99,12 +99,14 @@ VERBS = {
     "attempted": "http://adlnet.gov/expapi/verbs/attempted",
     "answered": "http://adlnet.gov/expapi/verbs/answered",
     "completed": "http://adlnet.gov/expapi/verbs/completed",
+    "scored": "http://adlnet.gov/expapi/verbs/scored",
 }
 ACTIVITY_TYPES = {
     "cohort": "http://adlnet.gov/expapi/activities/course",
     "topic": "http://adlnet.gov/expapi/activities/lesson",
     "question": "http://adlnet.gov/expapi/activities/question",
     "mock": "http://adlnet.gov/expapi/activities/assessment",
+    "challenge": "http://adlnet.gov/expapi/activities/performance",
 }
 LANGUAGE = "en-GB"
 
@@ -169,6 +171,7 @@ def xapi_statements(*, cohort: Cohort, base_url: str) -> Iterator[dict]:
         finished_seen=selectors.visible(cohort_id=cohort.id, at="finished_at")
     )
     yield from _mock_statements(mocks, x)
+    yield from _challenge_statements(selectors.challenge_attempts_visible(cohort=cohort), x)
 
 
 def learner_xapi_statements(*, user, base_url: str) -> Iterator[dict]:
@@ -179,6 +182,9 @@ def learner_xapi_statements(*, user, base_url: str) -> Iterator[dict]:
     yield from _progress_statements(progress, x)
     yield from _attempt_statements(Attempt.objects.filter(user=user), x)
     yield from _mock_statements(MockInterview.objects.filter(user=user).annotate(finished_seen=seen), x)
+    from webapp.challenges.models import ChallengeAttempt
+
+    yield from _challenge_statements(ChallengeAttempt.objects.filter(user=user, status="scored"), x)
 
 
 def _topic(x: XapiBuilder, slug: str, title: str) -> dict:
@@ -276,6 +282,57 @@ def _mock_statements(visible_mocks: QuerySet, x: XapiBuilder) -> Iterator[dict]:
                 result={"completion": True, "score": {"scaled": round(scaled, 4)},
                         "duration": f"PT{round((mock.finished_at - mock.started_at).total_seconds())}S"},
             )  # fmt: skip
+
+
+CHALLENGES_HEADER = [
+    "cohort",
+    "learner",
+    "learner_name",
+    "submitted_at",
+    "challenge",
+    "topic_slug",
+    "score",
+    "passed",
+]
+
+
+def challenge_rows(*, cohort: Cohort) -> Iterator[list]:
+    rows = (
+        selectors.challenge_attempts_visible(cohort=cohort)
+        .order_by("user__username", "created_at")
+        .values_list(
+            "user__username", "user__display_name", "created_at", "challenge", "topic_slug", "score", "passed"
+        )
+    )
+    for username, display, created, challenge, topic, score, passed in rows.iterator(chunk_size=CHUNK):
+        yield [cohort.name, _text(username), _text(display), _iso(created), challenge, topic, score, passed]
+
+
+def _challenge_statements(scored_attempts: QuerySet, x: XapiBuilder) -> Iterator[dict]:
+    """One `scored` statement per scored challenge attempt, with the metric's value and pass/fail."""
+    from webapp.challenges.catalog import CHALLENGES
+
+    rows = scored_attempts.order_by("id").values_list(
+        "id",
+        "user__username",
+        "user__display_name",
+        "created_at",
+        "challenge",
+        "topic_slug",
+        "score",
+        "passed",
+    )
+    for pk, username, display, created, slug, topic_slug, score, passed in rows.iterator(chunk_size=CHUNK):
+        challenge = CHALLENGES.get(slug)
+        title = challenge.title if challenge else slug
+        obj = x.activity(reverse("challenges:detail", args=[slug]), "challenge", title)
+        if challenge:
+            obj["definition"]["extensions"] = {x.url("xapi/extensions/metric"): challenge.metric}
+        yield x.statement(
+            key=f"challenge/{pk}", user=(username, display), verb="scored", obj=obj, at=created,
+            result={"score": {"raw": score}, "success": bool(passed), "completion": True},
+            parents=[_topic(x, topic_slug, topic_slug)],
+        )  # fmt: skip
 
 
 def json_lines(statements: Iterable[dict]) -> Iterator[str]:

@@ -109,7 +109,43 @@ def test_topic_and_phase_pages_show_the_challenge_and_mastery(client, learner):
     page = client.get(reverse("curriculum:topic", args=[topic.slug])).content.decode()
     assert reverse("challenges:detail", args=["beat-tracking"]) in page and "Mastered" not in page
     ChallengeAttempt.objects.create(
-        user=learner, challenge="beat-tracking", topic_slug=topic.slug, status="scored", score=0.95, passed=True
+        user=learner,
+        challenge="beat-tracking",
+        topic_slug=topic.slug,
+        status="scored",
+        score=0.95,
+        passed=True,
     )
     assert "Mastered" in client.get(reverse("curriculum:topic", args=[topic.slug])).content.decode()
     assert "Mastered" in client.get(reverse("curriculum:phase", args=[topic.phase.slug])).content.decode()
+
+
+def test_cohort_dashboard_exports_and_opt_in_leaderboard(client, learner, other_learner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.cohorts.factories import CohortFactory, MembershipFactory
+
+    cohort = CohortFactory()
+    for user in (learner, other_learner):
+        MembershipFactory(cohort=cohort, user=user, joined_at=timezone.now() - timedelta(days=3))
+        ChallengeAttempt.objects.create(
+            user=user, challenge="vad", topic_slug="voice-activity-detection", status="scored",
+            score=0.91 if user == learner else 0.5, passed=user == learner,
+        )  # fmt: skip
+    client.force_login(learner)
+    client.post(reverse("cohorts:leaderboard_choice", args=[cohort.pk]), {"visible": "1"})
+    client.force_login(cohort.created_by)
+    page = client.get(reverse("cohorts:dashboard", args=[cohort.pk])).content.decode()
+    assert "0.91 ✓" in page and "0.5" in page
+    board = page[page.index("Leaderboard") :]
+    assert learner.shown_name in board and other_learner.shown_name not in board  # only who opted in
+    csv = b"".join(
+        client.get(reverse("cohorts:export_challenges", args=[cohort.pk])).streaming_content
+    ).decode()
+    assert "vad" in csv and learner.username in csv and "True" in csv
+    body = b"".join(client.get(reverse("cohorts:export_xapi", args=[cohort.pk])).streaming_content)
+    statements = json.loads(body)
+    scored = [s for s in statements if s["verb"]["display"]["en-GB"] == "scored"]
+    assert len(scored) == 2 and {s["result"]["success"] for s in scored} == {True, False}
