@@ -36,6 +36,7 @@ KIND_NAMES = {
     "workers.JobResultFile": "files jobs made for you",
     "cohorts.Membership": "cohort memberships",
     "privacy.DataExport": "earlier data exports",
+    "challenges.ChallengeAttempt": "challenge attempts with their scores",
     "admin.LogEntry": "changes you made in the admin",
 }
 ProgressCallback = Callable[[float, str], None]

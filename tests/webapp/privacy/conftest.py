@@ -11,6 +11,7 @@ from quiz.models import Attempt
 from tests.cohorts.factories import CohortFactory, MembershipFactory
 from tests.factories import InstructorFactory, TopicFactory, TopicProgressFactory, UserFactory
 from tests.quiz.factories import AttemptFactory, CardFactory, MockInterviewFactory
+from webapp.challenges.models import ChallengeAttempt
 from webapp.privacy.models import DataExport
 from workers.models import InferenceJob, JobInputFile, JobResultFile
 
@@ -68,9 +69,17 @@ def everything(db) -> Everything:
     AttemptFactory(user=user, mode=Attempt.Mode.MOCK, mock=mock, recording=spoken, transcript="hello there")
     CardFactory(user=user)
     demo_job = job_with_files(user, origin="asr")
+    attempt = ChallengeAttempt(user=user, challenge="vad", topic_slug="voice-activity-detection", status="scored",
+                               score=0.9, passed=True)  # fmt: skip
+    attempt.submission.save("segments.csv", ContentFile(b"file,start,end\n"), save=True)
     export = DataExport.objects.create(user=user, status=DataExport.Status.READY)
     export.archive.save("x.zip", ContentFile(b"PK-old-export"), save=True)
-    files = [recording.reference.name, recording.consent_audio.name, export.archive.name]
+    files = [
+        recording.reference.name,
+        recording.consent_audio.name,
+        export.archive.name,
+        attempt.submission.name,
+    ]
     for job in (spoken, demo_job):
         files += [f.file.name for f in job.inputs.all()] + [f.file.name for f in job.result_files.all()]
     assert all(default_storage.exists(name) for name in files)

@@ -16,7 +16,8 @@ def test_ownership_follows_relations_transitively(db):
     assert lookups["workers.JobResultFile"] == "job__owner"
     assert lookups["demos.ConsentRecording"] == "user"
     for label in ("curriculum.TopicProgress", "quiz.Card", "quiz.MockInterview", "cohorts.Membership",
-                  "demos.PredictionAttempt", "workers.InferenceJob", "privacy.DataExport"):  # fmt: skip
+                  "demos.PredictionAttempt", "workers.InferenceJob", "privacy.DataExport",
+                  "challenges.ChallengeAttempt"):  # fmt: skip
         assert label in lookups
 
 
