@@ -30,19 +30,12 @@ def with_django_db(handler: Callable) -> Callable:
 
 
 def request_user(request) -> Any | None:
-    """The logged-in Django user whose session cookie came with this Gradio request, or None."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
+    """The signed-in Django user whose session cookie came with this Gradio request, or None;
+    validated by Django itself (webapp.sessions), so a password change signs the demos out too."""
+    from webapp.sessions import session_user
 
-    if request is None:
-        return None
-    key = request.cookies.get(settings.SESSION_COOKIE_NAME) if hasattr(request, "cookies") else None
-    if not key:
-        return None
-    user_id = SessionStore(session_key=key).get("_auth_user_id")
-    if user_id is None:
-        return None
-    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    cookies = getattr(request, "cookies", None) or {}
+    return session_user(session_key=cookies.get(settings.SESSION_COOKIE_NAME))
 
 
 def load_clip(
@@ -62,6 +55,7 @@ def load_clip(
 
 
 def require_user(request):
+    """The signed-in user, or a gr.Error saying to sign in (visitors also see the sign-in banner)."""
     import gradio as gr
 
     user = request_user(request)

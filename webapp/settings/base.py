@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value comes from the environment via `env`."""
 
+import tempfile
 from pathlib import Path
 
 from webapp.env import BASE_DIR, env
@@ -187,6 +188,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {}
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Demos (Gradio): uploads and Gradio's file cache sit outside the repository and var/, which are
+# blocked paths for every demo (demos/mounting.py); files there older than DEMO_CACHE_MAX_AGE_HOURS
+# (or the voice-recording retention, if shorter) are deleted hourly by Celery beat.
+DEMO_UPLOAD_DIR = Path(
+    env("DEMO_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "soundpath-demo-uploads"))
+)
+DEMO_UPLOAD_MAX_FILES = env.int("DEMO_UPLOAD_MAX_FILES", default=4)  # files in one Gradio upload request
+DEMO_CACHE_MAX_AGE_HOURS = env.float("DEMO_CACHE_MAX_AGE_HOURS", default=6.0)
 # The size limit first: it stops an upload past JOB_UPLOAD_MAX_BYTES before the others store it.
 FILE_UPLOAD_HANDLERS = [
     "webapp.uploads.SizeLimitUploadHandler",

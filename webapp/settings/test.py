@@ -1,5 +1,8 @@
 """Test settings: the real services (PostgreSQL, Redis), fast password hashing."""
 
+import tempfile
+from pathlib import Path
+
 from webapp.settings.base import *  # noqa: F403
 from webapp.settings.base import env
 
@@ -17,3 +20,7 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405 - shared by the test process and the workers it starts
 JOB_MAX_CONCURRENT_PER_USER = 3
+# Each test database gets its own demo upload folder: engineers' runs on one machine never mix.
+DEMO_UPLOAD_DIR = (
+    Path(tempfile.gettempdir()) / f"soundpath-test-uploads-{DATABASES['default']['TEST']['NAME']}"
+)
