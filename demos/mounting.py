@@ -158,13 +158,15 @@ def sign_in_banner_add(*, blocks, slug: str) -> None:
 
 
 def cache_keep_manifest_write(*, blocks_list, upload_dir: Path) -> Path:
-    """List the cache files the demos show from start-up on (example clips, default values: every
-    file their page configuration names), so the purge task, which runs in a worker, keeps them."""
+    """List the cache files the demos' pages name from start-up on (default values copied into the
+    cache when a demo is built), so the purge task, which runs in a worker, keeps them. Example clips
+    need no entry: each click copies the shipped clip into the cache afresh."""
     from gradio_client.utils import is_file_obj, traverse
 
     kept: set[str] = set()
     for blocks in blocks_list:
         traverse(blocks.config, lambda d: kept.add(d["path"]) or d, is_file_obj)
+    kept = {p for p in kept if Path(p).is_relative_to(upload_dir)}
     manifest = upload_dir / KEEP_MANIFEST
     with tempfile.NamedTemporaryFile("w", dir=upload_dir, prefix=".keep-", delete=False) as out:
         out.write("\n".join(sorted(kept)) + "\n")

@@ -3,8 +3,6 @@
 not sign the demos out. Now Django's own `get_user` decides, in handlers and at the upload route.
 Also: visitors see one "Sign in to run this demo" banner with a login link, and no run button."""
 
-from dataclasses import dataclass, field
-
 import gradio as gr
 import httpx
 import pytest
@@ -12,18 +10,12 @@ from django.conf import settings
 
 from demos.common import request_user, require_user, run_job
 from demos.samples import SPEECH_EN
+from tests.demos.conftest import FakeGradioRequest as GradioRequest
 from tests.factories import UserFactory
 from tests.security.conftest import demo_config, run_event, signed_in_cookies
 from workers.models import InferenceJob
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@dataclass
-class GradioRequest:
-    """What demos read from gr.Request: the cookies."""
-
-    cookies: dict = field(default_factory=dict)
 
 
 def test_password_change_signs_the_demos_out():

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from demos.mounting import REFUSED_FILE_MESSAGE
 from demos.registry import DEMO_BUILDERS
-from tests.security.conftest import demo_config, run_event, stored_files
+from tests.security.conftest import demo_config, run_event, signed_in_cookies, stored_files
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -140,3 +140,41 @@ def test_the_attack_from_the_issue_through_the_call_api(server, planted):
     stream = httpx.get(f"{base}/{event_id}", timeout=60).text
 
     assert "event: error" in stream and MARKER not in stream
+
+
+def _tone_wav() -> bytes:
+    """One second of a 440 Hz tone, 16 kHz 16-bit mono (32 kB: under the test server's upload limit)."""
+    import io
+    import wave
+
+    import numpy as np
+
+    samples = (0.3 * 32767 * np.sin(2 * np.pi * 440 * np.arange(16000) / 16000)).astype("<i2")
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(16000), wav.writeframes(samples.tobytes())
+    return out.getvalue()
+
+
+def test_uploads_and_example_clips_still_run(server):
+    """The guard lets through what the page itself sends: an upload of this user, a shipped example."""
+    cookies = signed_in_cookies()
+    uploaded = httpx.post(
+        f"{server}/demos/fundamentals/gradio_api/upload",
+        files=[("files", ("tone.wav", _tone_wav(), "audio/wav"))], cookies=cookies, timeout=30,
+    ).json()[0]  # fmt: skip
+    config = demo_config(server, "fundamentals")
+    dep = next(d for d in config["dependencies"] if d["api_name"] == "analyse")
+    components = {c["id"]: c for c in config["components"]}
+    # Clicking a shipped example: the server answers with its copy in the upload folder.
+    dataset = next(c["id"] for c in config["components"] if c["type"] == "dataset")
+    loader = next(d for d in config["dependencies"] if d["inputs"] == [dataset] and d["backend_fn"])
+    loaded = run_event(server, "fundamentals", loader["id"], [0], cookies=cookies)["output"]["data"][0]
+    example = loaded.get("value", loaded)  # a component update carrying the clip, or the clip
+    assert example["path"].startswith(str(Path(settings.DEMO_UPLOAD_DIR).resolve()))
+
+    for path in [uploaded, example["path"]]:
+        data = [file_data(path) if components[i]["type"] == "audio" else components[i]["props"].get("value")
+                for i in dep["inputs"]]  # fmt: skip
+        reply = run_event(server, "fundamentals", dep["id"], data, cookies=cookies, timeout=120)
+        assert reply["success"] is True, reply
