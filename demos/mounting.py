@@ -31,6 +31,7 @@ UNUSED_ROUTE_PREFIXES = (
     "/gradio_api/proxy=",
     "/gradio_api/file/",
     "/gradio_api/process_recording",
+    "/gradio_api/component_server",  # server functions of FileExplorer & co., which no demo has
     "/gradio_api/dev/",
     "/gradio_api/vibe",
     "/gradio_api/undo-vibe",
@@ -187,7 +188,7 @@ def demo_mount(app, blocks, *, slug: str, upload_dir: Path):
         app, blocks, path=f"/demos/{slug}", root_path=f"/demos/{slug}",
         max_file_size=settings.JOB_UPLOAD_MAX_BYTES,
         blocked_paths=demo_blocked_paths(upload_dir=upload_dir), allowed_paths=[],
-        footer_links=["api"], run_history=False, mcp_server=False, ssr_mode=False,
+        run_history=False, mcp_server=False, ssr_mode=False,
     )  # fmt: skip
     from starlette.routing import Mount
 

@@ -124,6 +124,8 @@ def test_routes_the_demos_do_not_use_are_gone(server):
     assert httpx.get(f"{base}/gradio_api/proxy=https://example.com/a.wav", timeout=30).status_code == 404
     assert httpx.post(f"{base}/gradio_api/process_recording", timeout=30).status_code == 404
     assert httpx.get(f"{base}/monitoring", timeout=30).status_code == 404
+    body = {"session_hash": "x", "component_id": 1, "fn_name": "ls", "data": ["/"]}
+    assert httpx.post(f"{base}/gradio_api/component_server", json=body, timeout=30).status_code == 404
     assert httpx.post(f"{base}/gradio_api/vibe-edit", json={"prompt": "x"}, timeout=30).status_code == 404
     # what the page itself needs is still there
     assert httpx.get(f"{base}/config", timeout=30).status_code == 200
