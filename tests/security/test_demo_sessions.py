@@ -93,3 +93,28 @@ def test_visitors_see_one_sign_in_message_and_no_run_button(server, slug):
     ), untouched
     # The banner is the first thing on the page; the model card is still shown to visitors.
     assert config["layout"]["children"][0]["id"] == banner
+
+
+@pytest.mark.integration
+def test_a_visitor_event_does_no_work(server):
+    """Buttons aside, a visitor's event (here the fundamentals analysis of a shipped example, sent
+    straight to the queue) answers "no change" without running; signed in, the same event runs."""
+    config = demo_config(server, "fundamentals")
+    dep = next(d for d in config["dependencies"] if d["api_name"] == "analyse")
+    dataset = next(c["id"] for c in config["components"] if c["type"] == "dataset")
+    loader = next(d for d in config["dependencies"] if d["inputs"] == [dataset] and d["backend_fn"])
+    components = {c["id"]: c for c in config["components"]}
+
+    def analyse(cookies):
+        loaded = run_event(server, "fundamentals", loader["id"], [0], cookies=cookies)["output"]["data"][0]
+        clip = loaded.get("value", loaded)  # examples load for visitors too
+        data = [
+            clip if components[i]["type"] == "audio" else components[i]["props"].get("value")
+            for i in dep["inputs"]
+        ]
+        return run_event(server, "fundamentals", dep["id"], data, cookies=cookies, timeout=120)
+
+    visitor, member = analyse(None), analyse(signed_in_cookies())
+
+    assert visitor["success"] and all(out == {"__type__": "update"} for out in visitor["output"]["data"])
+    assert member["success"] and any(out != {"__type__": "update"} for out in member["output"]["data"])

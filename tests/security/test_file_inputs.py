@@ -86,10 +86,11 @@ def attacks(config: dict, planted: dict[str, str]):
 @pytest.mark.parametrize("slug", sorted(DEMO_BUILDERS))
 def test_no_server_file_is_copied_or_served_through_any_input(server, upload_dir, planted, slug):
     config = demo_config(server, slug)
+    cookies = signed_in_cookies()  # an account is free: the attacker has one
     before = stored_files(upload_dir)
 
     replies = [
-        (fn, slot, variant, run_event(server, slug, fn, data))
+        (fn, slot, variant, run_event(server, slug, fn, data, cookies=cookies))
         for fn, slot, variant, data in attacks(config, planted)
     ]
 
@@ -131,17 +132,23 @@ def test_routes_the_demos_do_not_use_are_gone(server):
     assert httpx.get(f"{base}/config", timeout=30).status_code == 200
 
 
-def test_the_attack_from_the_issue_through_the_call_api(server, planted):
-    """The reported reproduction: POST /demos/fundamentals/gradio_api/call/analyse with a server path."""
+def test_the_attack_from_the_issue_through_the_call_api(server, upload_dir, planted):
+    """The reported reproduction: POST /demos/fundamentals/gradio_api/call/analyse with a server path,
+    without an account (the event does nothing) and with one (refused)."""
     config = demo_config(server, "fundamentals")
     dep = next(d for d in config["dependencies"] if d["api_name"] == "analyse")
     data = [file_data(planted["secret"])] + [None] * (len(dep["inputs"]) - 1)
     base = f"{server}/demos/fundamentals/gradio_api/call/analyse"
+    before = stored_files(upload_dir)
 
-    event_id = httpx.post(base, json={"data": data}, timeout=30).json()["event_id"]
-    stream = httpx.get(f"{base}/{event_id}", timeout=60).text
+    streams = {}
+    for who, cookies in [("visitor", None), ("learner", signed_in_cookies())]:
+        event_id = httpx.post(base, json={"data": data}, cookies=cookies, timeout=30).json()["event_id"]
+        streams[who] = httpx.get(f"{base}/{event_id}", cookies=cookies, timeout=60).text
 
-    assert "event: error" in stream and MARKER not in stream
+    assert "event: complete" in streams["visitor"] and "security-test-secret" not in streams["visitor"]
+    assert "event: error" in streams["learner"] and MARKER not in streams["learner"]
+    assert stored_files(upload_dir) == before
 
 
 def _tone_wav() -> bytes:
