@@ -1,5 +1,6 @@
 """Mounting a demo safely: file inputs only from the demo upload folder, blocked paths, Gradio routes
-the demos don't use removed, the cache cleaned on a schedule, and one sign-in banner for visitors.
+the demos don't use removed, the cache cleaned on a schedule, one sign-in banner for visitors, and
+no work done for a visitor's events.
 
 Why this is needed: Gradio checks "was this file uploaded here?" only for apps that were launched
 (`Blocks.has_launched`); a mounted app skips the check, so a `{"path": "/any/file", "meta":
