@@ -17,3 +17,4 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405 - shared by the test process and the workers it starts
 JOB_MAX_CONCURRENT_PER_USER = 3
+PROCESS_PROBE_ENABLED = True  # /__probe/process/ (staff only): heavy modules and RSS of the web process
