@@ -135,6 +135,7 @@ def _send_task(name: str, *, args: list, **options):
     from workers.celery import app
 
     if app.conf.task_always_eager:  # CELERY_TASK_ALWAYS_EAGER (debugging): run it here and now
+        app.loader.import_default_modules()  # every app's tasks module, as a worker imports them at start
         return app.tasks[name].apply(args=args, **options)
     return app.send_task(name, args=args, **options)
 

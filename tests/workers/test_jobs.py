@@ -263,3 +263,28 @@ def test_voice_copying_jobs_run_only_from_their_consent_checking_demo(learner, n
     with pytest.raises(JobRefused, match="checks the voice owner's consent first"):
         job_submit(user=learner, capability=capability, files=[upload(name="reference")], origin="form")
     assert not InferenceJob.objects.exists()
+
+
+def test_the_job_page_says_synthesised_audio_is_ai_generated(client, learner):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from workers.models import JobResultFile
+
+    client.force_login(learner)
+    pages = {}
+    for capability in ("tts", "enhancement"):
+        job = InferenceJob.objects.create(
+            owner=learner,
+            capability=capability,
+            backend="b",
+            status="succeeded",
+            result={},
+            engine_name="Piper",
+        )
+        result = JobResultFile(job=job, name="speech.wav", content_type="audio/wav", size=4)
+        result.file.save("speech.wav", ContentFile(b"RIFF"), save=True)
+        pages[capability] = client.get(reverse("workers:job", args=[job.id])).content.decode()
+
+    assert "AI-generated audio: speech synthesised from text by Piper" in pages["tts"]
+    assert "AI-generated" not in pages["enhancement"]  # a filtered recording, not synthetic
