@@ -11,14 +11,15 @@ from workers.services import job_follow_up_send, jobs_requeue_stale
 
 @shared_task(name="workers.health_check", acks_late=False)
 def health_check(token: str) -> dict:
-    """Round trip used by start-up checks and tests: proves broker, worker and database are wired."""
-    from curriculum.models import Topic
+    """Round trip used by start-up checks and tests: proves broker, worker and database are wired
+    (it counts the jobs table: workers read only their own models)."""
+    from workers.models import InferenceJob
 
     return {
         "token": token,
         "worker_pid": os.getpid(),
         "host": socket.gethostname(),
-        "topics_in_database": Topic.objects.count(),
+        "jobs_in_database": InferenceJob.objects.count(),
     }
 
 

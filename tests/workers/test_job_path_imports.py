@@ -1,5 +1,6 @@
 """The job path's modules import in one direction — tasks → services and execution → leaf modules —
-counting imports inside functions too (a lazy import is still an arrow), and workers never import demos."""
+counting imports inside functions too (a lazy import is still an arrow); workers and curriculum never
+import demos (the demos app registers what they need at start-up)."""
 
 import ast
 from pathlib import Path
@@ -23,12 +24,14 @@ def test_tasks_services_and_execution_form_no_cycle():
     assert {"workers.services", "workers.execution"} <= imports["tasks"]
     assert not {"workers.tasks", "workers.execution"} & imports["services"]
     assert not {"workers.tasks", "workers.services"} & imports["execution"]
+    assert not any(name.startswith(("curriculum", "quiz")) for name in imports["tasks"])
 
 
-def test_workers_never_import_demos():
+def test_workers_and_curriculum_never_import_demos():
     upward = sorted(
         str(path.relative_to(ROOT))
-        for path in (ROOT / "workers").rglob("*.py")
+        for package in ("workers", "curriculum")
+        for path in (ROOT / package).rglob("*.py")
         if any(name == "demos" or name.startswith("demos.") for name in _imports(path))
     )
 
