@@ -190,6 +190,14 @@ def model_card_markdown(capability: str, backend: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def synthetic_audio_notice(capability: str) -> str:
+    """The disclosure shown beside every player of synthesised, cloned or converted audio: the same
+    words its WAV file carries in its metadata (workers.disclosure)."""
+    from workers.disclosure import disclosure_text
+
+    return f"🛈 **{disclosure_text(capability)}** The downloaded file says so in its metadata too."
+
+
 def how_it_works_markdown(text: str, topics: list[tuple[str, str]]) -> str:
     links = " · ".join(f"[{title}](/roadmap/topics/{slug}/)" for slug, title in topics)
     return f"{text}\n\n**Read more:** {links}" if topics else text
@@ -212,13 +220,13 @@ class Exercise:
     explanation: str = ""
 
 
-def exercise_check(exercise: Exercise, prediction: str | None, request) -> str:
+def exercise_check(exercise: Exercise, prediction: str | None, request, progress=None) -> str:
     """Run the experiment, compare with the committed prediction, record it as evidence."""
     import gradio as gr
 
     if not prediction:
         raise gr.Error("Commit a prediction first: pick one of the answers.")
-    answer, measured = exercise.experiment()
+    answer, measured = exercise_experiment(exercise, request, progress)
     correct = prediction == answer
     user = request_user(request)
     if user is not None:
@@ -231,6 +239,20 @@ def exercise_check(exercise: Exercise, prediction: str | None, request) -> str:
     )
     saved = "" if user else "\n\n*Log in to keep this as evidence on your progress.*"
     return f"{verdict}\n\n**Measured:**\n{figures}\n\n{exercise.explanation}{saved}"
+
+
+def exercise_experiment(exercise: Exercise, request, progress=None) -> tuple[str, dict]:
+    """(answer, measured): an "exercise" job on a worker, unless webapp.inprocess allows this demo's
+    experiments in the web process (model-free DSP on synthetic signals)."""
+    from demos.exercises import CAPABILITY
+    from webapp.inprocess import EXERCISES_IN_PROCESS
+
+    if exercise.demo in EXERCISES_IN_PROCESS:
+        return exercise.experiment()
+    job = job_submit_and_wait(
+        request, CAPABILITY, backend=exercise.id, origin=exercise.demo, progress=progress
+    )
+    return job.result["answer"], job.result["measured"]
 
 
 def _record_prediction(user, exercise: Exercise, prediction: str, measured: dict, correct: bool) -> None:
@@ -253,7 +275,8 @@ def exercise_block(exercise: Exercise) -> None:
         commit = gr.Button("Lock in my prediction and run the experiment")
         verdict = gr.Markdown()
 
-    def run(prediction, request: gr.Request):
-        return gr.update(interactive=False), exercise_check(exercise, prediction, request)
+    def run(prediction, request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        return gr.update(interactive=False), exercise_check(exercise, prediction, request, progress)
 
-    commit.click(with_django_db(run), inputs=[choice], outputs=[choice, verdict])
+    api_name = "exercise_" + "".join(c if c.isalnum() else "_" for c in exercise.id)
+    commit.click(with_django_db(run), inputs=[choice], outputs=[choice, verdict], api_name=api_name)

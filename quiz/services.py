@@ -167,6 +167,15 @@ def mock_deadline(mock: MockInterview) -> datetime:
     return mock.started_at + timedelta(seconds=mock.time_limit_seconds)
 
 
+def mock_closed_at(mock: MockInterview, *, now: datetime) -> datetime | None:
+    """When the interview ended — finished, or its time ran out — or None while it runs. Read-only,
+    so a page (GET) can tell without writing anything."""
+    if mock.finished_at is not None:
+        return mock.finished_at
+    deadline = mock_deadline(mock)
+    return deadline if now > deadline else None
+
+
 def _mock_check_open(mock: MockInterview, question: Question, now: datetime) -> None:
     if mock.is_finished:
         raise AnswerRefused("This mock interview has finished; start a new one to keep practising.")
@@ -195,23 +204,34 @@ def mock_answer_typed(*, user, mock: MockInterview, question: Question, answer_t
     )  # fmt: skip
 
 
+# Named on the ASR job of a spoken answer (InferenceJob.follow_up; the task is in quiz/tasks.py):
+# the worker sends it with the job's id once the transcription has finished, so grading never
+# waits for someone to open a page.
+SPOKEN_ANSWER_GRADE_TASK = "quiz.spoken_answer_grade"
+
+
 def mock_answer_spoken(*, user, mock: MockInterview, question: Question, upload) -> Attempt:
     """Send the recording (a workers.services.UploadedInput) to the platform's ASR as a job; the
-    attempt is graded once the transcript exists (attempt_settle)."""
+    attempt is graded on the worker as soon as the transcript exists (quiz.tasks.spoken_answer_grade)."""
     from workers.services import JobRefused, job_submit
 
     now = timezone.now()
     _mock_check_open(mock, question, now)
-    try:
-        job = job_submit(user=user, capability="asr", files=[upload], origin="mock-interview")
-    except JobRefused as exc:
-        raise AnswerRefused(
-            f"The recording could not be transcribed: {exc} You can type the answer instead."
-        ) from exc
-    return Attempt.objects.create(
-        user=user, question=question, mode=Attempt.Mode.MOCK, mock=mock, status=Attempt.Status.PENDING,
-        recording=job, seconds_taken=_mock_seconds(mock, now),
-    )  # fmt: skip
+    # One transaction: the job is enqueued on commit, so its follow-up always finds the attempt.
+    with transaction.atomic():
+        try:
+            job = job_submit(
+                user=user, capability="asr", files=[upload], origin="mock-interview",
+                follow_up=SPOKEN_ANSWER_GRADE_TASK,
+            )  # fmt: skip
+        except JobRefused as exc:
+            raise AnswerRefused(
+                f"The recording could not be transcribed: {exc} You can type the answer instead."
+            ) from exc
+        return Attempt.objects.create(
+            user=user, question=question, mode=Attempt.Mode.MOCK, mock=mock, status=Attempt.Status.PENDING,
+            recording=job, seconds_taken=_mock_seconds(mock, now),
+        )  # fmt: skip
 
 
 def attempt_settle(*, attempt: Attempt) -> Attempt:
@@ -247,14 +267,17 @@ def attempt_settle(*, attempt: Attempt) -> Attempt:
     return locked
 
 
-def mock_settle(*, mock: MockInterview) -> None:
-    for attempt in mock.attempts.filter(status=Attempt.Status.PENDING).select_related("recording"):
-        attempt_settle(attempt=attempt)
+def attempts_settle_for_recording(*, job_id) -> list[Attempt]:
+    """On a worker, once a spoken answer's ASR job has finished: grade the attempts waiting for it."""
+    pending = Attempt.objects.filter(recording_id=job_id, status=Attempt.Status.PENDING).select_related(
+        "recording"
+    )
+    return [attempt_settle(attempt=attempt) for attempt in pending]
 
 
 def mock_finish(*, mock: MockInterview) -> MockInterview:
+    """Close the interview; spoken answers still being transcribed are graded when their job ends."""
     if mock.finished_at is None:
         mock.finished_at = min(timezone.now(), mock_deadline(mock) + timedelta(seconds=MOCK_GRACE_SECONDS))
         mock.save(update_fields=["finished_at"])
-    mock_settle(mock=mock)
     return mock

@@ -202,7 +202,7 @@ def _advance_set(request: HttpRequest, question_id: int) -> None:
 
 @login_required
 def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = services.attempt_settle(attempt=_attempt_or_404(attempt_id, request.user))
+    attempt = _attempt_or_404(attempt_id, request.user)  # spoken answers are graded on the worker
     question = selectors.question_with_details(question_id=attempt.question_id)
     next_url = {
         Attempt.Mode.QUIZ: reverse("quiz:quiz_play"),

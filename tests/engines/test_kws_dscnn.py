@@ -106,9 +106,7 @@ def test_windows_hop_over_the_clip_and_end_with_it(spotter):
 def test_job_result_has_detections_and_every_window(spotter, stop_clip):
     clip, _ = stop_clip
 
-    output = spotter.run_job(
-        JobInputs(audio={"audio": clip}, params={"quantised": "false", "threshold": 0.65})
-    )
+    output = spotter.infer(JobInputs(audio={"audio": clip}, params={"quantised": "false", "threshold": 0.65}))
 
     data = output.data
     assert data["quantised"] is False and data["threshold"] == 0.65

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Attempt, Card, MockInterview
+from quiz.tasks import spoken_answer_grade
 from tests.factories import TopicFactory
 from tests.quiz.factories import AttemptFactory, CardFactory, MockInterviewFactory, QuestionFactory
 from workers.models import InferenceJob
@@ -253,6 +254,21 @@ def test_mock_answer_after_the_time_limit_is_refused_and_the_report_shown(client
     )
 
 
+def test_opening_an_interview_whose_time_ran_out_writes_nothing(client, learner, free):
+    mock = MockInterviewFactory(
+        user=learner, question_ids=[free.id], started_at=timezone.now() - timedelta(minutes=11)
+    )
+    client.force_login(learner)
+
+    detail = client.get(reverse("quiz:mock", args=[mock.id]))
+    report = client.get(reverse("quiz:mock_report", args=[mock.id]))
+
+    assert detail["Location"] == reverse("quiz:mock_report", args=[mock.id])
+    assert report.status_code == 200
+    mock.refresh_from_db()
+    assert mock.finished_at is None  # only a POST (finish, or a late answer) closes it
+
+
 def test_mock_empty_answer_is_refused(client, learner, free):
     mock = MockInterviewFactory(user=learner, question_ids=[free.id])
     client.force_login(learner)
@@ -292,7 +308,11 @@ def test_failed_transcription_is_reported_and_the_question_can_be_answered_again
         user=learner, question=free, mock=mock, mode="mock", status="pending", recording=job, score=None
     )
     client.force_login(learner)
+    client.get(reverse("quiz:mock", args=[mock.id]))
+    attempt.refresh_from_db()
+    assert attempt.status == "pending"  # a page view writes nothing
 
+    spoken_answer_grade(str(job.id))  # what the worker runs once the ASR job has ended
     html = client.get(reverse("quiz:mock", args=[mock.id])).content.decode()
 
     attempt.refresh_from_db()

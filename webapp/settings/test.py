@@ -21,3 +21,4 @@ JOB_MAX_CONCURRENT_PER_USER = 3
 DEMO_UPLOAD_DIR = (
     Path(tempfile.gettempdir()) / f"soundpath-test-uploads-{DATABASES['default']['TEST']['NAME']}"
 )
+PROCESS_PROBE_ENABLED = True  # /__probe/process/ (staff only): heavy modules and RSS of the web process

@@ -116,7 +116,7 @@ class Engine(ABC):
         """Load weights; called once per process, on first use."""
 
     @abstractmethod
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         """The entry point a worker calls; each capability base class implements it once."""
 
 

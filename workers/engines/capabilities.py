@@ -1,5 +1,5 @@
 """One small interface per capability. A backend subclasses one of these and implements its one
-method; `run_job` (shared) turns job inputs into that call and the typed result into EngineOutput.
+method; `infer` (shared) turns job inputs into that call and the typed result into EngineOutput.
 
 Sample rates: every interface receives float32 mono numpy audio at `self.sample_rate`.
 """
@@ -145,7 +145,7 @@ class VoiceActivityDetector(Engine):
     @abstractmethod
     def detect(self, audio: np.ndarray, *, threshold: float = 0.5) -> VadResult: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         result = self.detect(_one_audio(inputs), threshold=float(inputs.params.get("threshold", 0.5)))
         speech = sum(s.end - s.start for s in result.segments)
         return EngineOutput(
@@ -166,7 +166,7 @@ class SpeechRecognizer(Engine):
         self, audio: np.ndarray, *, language: str | None = None, progress: ProgressFn = no_progress
     ) -> Transcript: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         result = self.transcribe(
             _one_audio(inputs), language=inputs.params.get("language"), progress=progress
         )
@@ -191,7 +191,7 @@ class SpeechSynthesizer(Engine):
         self, text: str, *, voice: str | None = None, speed: float = 1.0, pitch_semitones: float = 0.0
     ) -> Synthesis: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         if not inputs.text.strip():
             raise EngineError("There is no text to speak.")
         p = inputs.params
@@ -220,7 +220,7 @@ class SpeakerEncoder(Engine):
         ea, eb = self.embed(a), self.embed(b)
         return float(np.dot(ea, eb) / (np.linalg.norm(ea) * np.linalg.norm(eb) + 1e-9))
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         if "enrolment" in inputs.audio and "test" in inputs.audio:
             score = self.similarity(inputs.audio["enrolment"], inputs.audio["test"])
             threshold = float(inputs.params.get("threshold", 0.75))
@@ -241,7 +241,7 @@ class Diarizer(Engine):
         self, audio: np.ndarray, *, num_speakers: int | None = None, progress: ProgressFn = no_progress
     ) -> Diarization: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         n = inputs.params.get("num_speakers")
         result = self.diarize(_one_audio(inputs), num_speakers=int(n) if n else None, progress=progress)
         data = {"speaker_count": result.speaker_count, "turns": [asdict(t) for t in result.turns]}
@@ -254,7 +254,7 @@ class Enhancer(Engine):
     @abstractmethod
     def enhance(self, audio: np.ndarray) -> np.ndarray: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         enhanced = self.enhance(_one_audio(inputs))
         return EngineOutput(
             {"duration": round(len(enhanced) / self.sample_rate, 3)},
@@ -268,7 +268,7 @@ class Separator(Engine):
     @abstractmethod
     def separate(self, audio: np.ndarray, *, progress: ProgressFn = no_progress) -> Stems: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         result = self.separate(_one_audio(inputs), progress=progress)
         return EngineOutput(
             {"stems": sorted(result.stems)}, audio={k: (v, self.sample_rate) for k, v in result.stems.items()}
@@ -283,7 +283,7 @@ class VoiceConverter(Engine):
         self, source: np.ndarray, target: np.ndarray, *, progress: ProgressFn = no_progress
     ) -> np.ndarray: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         converted = self.convert(
             _one_audio(inputs, "source"), _one_audio(inputs, "target"), progress=progress
         )
@@ -299,7 +299,7 @@ class VoiceCloner(Engine):
     @abstractmethod
     def clone(self, text: str, reference: np.ndarray, *, progress: ProgressFn = no_progress) -> Synthesis: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         if not inputs.text.strip():
             raise EngineError("There is no text to speak.")
         result = self.clone(inputs.text, _one_audio(inputs, "reference"), progress=progress)
@@ -315,7 +315,7 @@ class PitchTracker(Engine):
     @abstractmethod
     def track(self, audio: np.ndarray) -> PitchTrack: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         r = self.track(_one_audio(inputs))
         voiced = r.f0_hz[np.isfinite(r.f0_hz)]
         return EngineOutput(
@@ -334,7 +334,7 @@ class AudioToMidi(Engine):
     @abstractmethod
     def transcribe_notes(self, audio: np.ndarray) -> MidiTranscription: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         r = self.transcribe_notes(_one_audio(inputs))
         return EngineOutput({"notes": [asdict(n) for n in r.notes]}, files={"transcription.mid": r.midi})
 
@@ -345,7 +345,7 @@ class AudioTagger(Engine):
     @abstractmethod
     def tag(self, audio: np.ndarray, *, top_k: int = 5) -> tuple[Tag, ...]: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         tags = self.tag(_one_audio(inputs), top_k=int(inputs.params.get("top_k", 5)))
         return EngineOutput({"tags": [asdict(t) for t in tags]})
 
@@ -359,7 +359,7 @@ class KeywordSpotter(Engine):
     @abstractmethod
     def spot(self, audio: np.ndarray) -> tuple[Detection, ...]: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         return EngineOutput(
             {
                 "keywords": list(self.keywords()),
@@ -381,7 +381,7 @@ class MusicGenerator(Engine):
         progress: ProgressFn = no_progress,
     ) -> MidiTranscription: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         p = inputs.params
         seed = p.get("seed")
         r = self.generate(
@@ -401,7 +401,7 @@ class SentenceEncoder(Engine):
     def encode(self, sentences: list[str]) -> np.ndarray:
         """(n, d) float32, L2-normalised rows."""
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         sentences = inputs.params.get("sentences") or [inputs.text]
         vectors = self.encode([str(s) for s in sentences])
         return EngineOutput(
@@ -427,7 +427,7 @@ class ModelTrainer(Engine):
     @abstractmethod
     def train(self, *, params: dict, progress: ProgressFn = no_progress) -> TrainingResult: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         result = self.train(params=inputs.params, progress=progress)
         data = {
             "version": result.version,

@@ -137,7 +137,7 @@ class DsCnnKeywordSpotter(KeywordSpotter):
         windows = self.scores(audio, version=version, quantised=quantised, hop_seconds=hop_seconds)
         return detections(windows, threshold)
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         """Params: threshold, hop_seconds, version, quantised (default true). Adds every window's
         probabilities to the result, for the timeline."""
         p = inputs.params

@@ -1,0 +1,11 @@
+"""Celery tasks of interview practice: thin wrappers that take ids and call one service each."""
+
+from celery import shared_task
+
+from quiz.services import SPOKEN_ANSWER_GRADE_TASK, attempts_settle_for_recording
+
+
+@shared_task(name=SPOKEN_ANSWER_GRADE_TASK, acks_late=True, ignore_result=True)
+def spoken_answer_grade(job_id: str) -> None:
+    """Idempotent (attempt_settle grades a pending attempt once, under a row lock), so acks_late."""
+    attempts_settle_for_recording(job_id=job_id)
