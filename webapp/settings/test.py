@@ -17,3 +17,8 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405 - shared by the test process and the workers it starts
 JOB_MAX_CONCURRENT_PER_USER = 3
+# A database cache: each test's rate-limit counts roll back with its transaction, so no test sees
+# another's attempts (tests/webapp/test_rate_limits.py checks that Redis is chosen where configured).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "soundpath_cache"}
+}
