@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import os
-from math import gcd
 from pathlib import Path
 
 import numpy as np
 
+from workers.audio_io import resample  # noqa: F401 - the one resampler, re-exported for the engines
 from workers.engines.base import EngineError
 
 # Repository root: workers/engines/_signal_common.py → three levels up.
@@ -25,16 +25,6 @@ def require_audio(audio: np.ndarray, sample_rate: int, *, min_seconds: float = 0
     if not np.isfinite(audio).all():
         raise EngineError("The audio contains invalid samples (NaN or infinity).")
     return audio
-
-
-def resample(audio: np.ndarray, source_sr: int, target_sr: int) -> np.ndarray:
-    """Polyphase resampling (scipy): exact for integer ratios such as 16 kHz ↔ 48 kHz, no numba warm-up."""
-    if source_sr == target_sr:
-        return audio.astype(np.float32, copy=False)
-    from scipy.signal import resample_poly
-
-    g = gcd(source_sr, target_sr)
-    return resample_poly(audio, target_sr // g, source_sr // g).astype(np.float32)
 
 
 def fit_length(audio: np.ndarray, length: int) -> np.ndarray:
