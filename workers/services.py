@@ -89,6 +89,12 @@ def job_submit(
     files = files or []
     _check_quota(user)
     _check_inputs(text, files)
+    if capability == "training":
+        from workers.training_limits import training_limits_problem
+
+        problem = training_limits_problem(user=user, backend=backend or "", params=params or {})
+        if problem:
+            raise JobRefused(problem)
     try:
         cls = engine_class(capability, backend or None)
     except EngineError as exc:

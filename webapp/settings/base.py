@@ -195,6 +195,11 @@ JOB_TIME_LIMITS = {
     "training": env.int("JOB_TIME_LIMIT_TRAINING", default=1800),
 }
 JOB_HARD_LIMIT_GRACE = 30
+# What one (non-staff) user may ask of a training job (workers/training_limits.py).
+TRAINING_MAX_EPOCHS = env.int("TRAINING_MAX_EPOCHS", default=20)  # keyword spotter
+TRAINING_MAX_STEPS = env.int("TRAINING_MAX_STEPS", default=2000)  # music Transformer optimiser steps
+TRAINING_MAX_RECORDINGS = env.int("TRAINING_MAX_RECORDINGS", default=2000)  # synthesised per keyword run
+TRAINING_MAX_PER_DAY_PER_USER = env.int("TRAINING_MAX_PER_DAY_PER_USER", default=5)
 # A running job stamps a heartbeat this often; three missed beats and it counts as orphaned.
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10.0)
 # A job still queued after this long may have lost its broker message: it is sent again.
