@@ -86,8 +86,8 @@ def load_audio(
         _check_duration(seconds, limits)
         try:
             data, source_sr = sf.read(str(path), dtype="float32", always_2d=True)
-        except (RuntimeError, sf.LibsndfileError) as exc:
-            raise AudioInputError(f"The audio data is damaged or truncated ({exc}).") from exc
+        except (RuntimeError, sf.LibsndfileError) as exc:  # its message names the server's path
+            raise AudioInputError("The audio data is damaged or truncated.") from exc
     else:
         data, source_sr = _decode_with_ffmpeg(path, limits)
     channels = data.shape[1]
