@@ -34,3 +34,12 @@ def test_heavy_libraries_are_banned_at_module_level_in_web_code(module):
 
     assert refused.returncode == 1 and "TID253" in refused.stdout
     assert lazy.returncode == 0 and engine.returncode == 0
+
+
+def test_engines_read_settings_through_the_one_env_object():
+    engines = ROOT / "workers" / "engines"
+    readers = sorted(
+        p.name for p in engines.glob("*.py") if "os.environ" in p.read_text() or "os.getenv" in p.read_text()
+    )
+
+    assert readers == []

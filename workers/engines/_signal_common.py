@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import numpy as np
 
+from webapp.env import env  # the one reader of settings (no Django setup)
 from workers.audio_io import resample  # noqa: F401 - the one resampler, re-exported for the engines
 from workers.engines.base import EngineError
 
@@ -36,10 +36,10 @@ def fit_length(audio: np.ndarray, length: int) -> np.ndarray:
 
 def model_root() -> Path:
     """Where trained models live: $SOUNDPATH_MODEL_DIR, else $SOUNDPATH_VAR_DIR/models, else var/models."""
-    explicit = os.environ.get("SOUNDPATH_MODEL_DIR")
+    explicit = env.str("SOUNDPATH_MODEL_DIR", default="")
     if explicit:
         return Path(explicit)
-    return Path(os.environ.get("SOUNDPATH_VAR_DIR") or _REPO_DIR / "var") / "models"
+    return Path(env.str("SOUNDPATH_VAR_DIR", default="") or _REPO_DIR / "var") / "models"
 
 
 def midi_bytes(midi: object) -> bytes:
