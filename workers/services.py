@@ -99,6 +99,14 @@ def job_submit(
         cls = engine_class(capability, backend or None)
     except EngineError as exc:
         raise JobRefused(str(exc)) from exc
+    from workers.promotion import PromotionError, trained_version_params
+
+    try:  # a trained model: the promoted version or the user's own, never simply the newest
+        params = trained_version_params(
+            user=user, capability=capability, backend=cls.backend, params=params or {}
+        )
+    except PromotionError as exc:
+        raise JobRefused(str(exc)) from exc
     queue = "gpu" if cls.uses_torch and settings.JOB_GPU_QUEUE_ENABLED else "cpu"
     with transaction.atomic():
         job = InferenceJob.objects.create(
