@@ -224,13 +224,24 @@ def exercise_check(exercise: Exercise, prediction: str | None, request, progress
     """Run the experiment, compare with the committed prediction, record it as evidence."""
     import gradio as gr
 
+    from demos.services import prediction_commit, prediction_settle
+
     if not prediction:
         raise gr.Error("Commit a prediction first: pick one of the answers.")
+    user = request_user(request)
+    attempt = None
+    if user is not None:  # recorded before the run, settled once after it (demos/services.py)
+        attempt = prediction_commit(
+            user=user,
+            demo=exercise.demo,
+            exercise=exercise.id,
+            topic_slug=exercise.topic,
+            prediction=prediction,
+        )
     answer, measured = exercise_experiment(exercise, request, progress)
     correct = prediction == answer
-    user = request_user(request)
-    if user is not None:
-        _record_prediction(user, exercise, prediction, measured, correct)
+    if attempt is not None:
+        prediction_settle(attempt=attempt, answer=answer, measured=measured)
     figures = "\n".join(f"- {k}: **{v}**" for k, v in measured.items())
     verdict = (
         "✅ Your prediction was right."
@@ -253,16 +264,6 @@ def exercise_experiment(exercise: Exercise, request, progress=None) -> tuple[str
         request, CAPABILITY, backend=exercise.id, origin=exercise.demo, progress=progress
     )
     return job.result["answer"], job.result["measured"]
-
-
-def _record_prediction(user, exercise: Exercise, prediction: str, measured: dict, correct: bool) -> None:
-    from curriculum.models import Topic
-    from demos.models import PredictionAttempt
-
-    PredictionAttempt.objects.create(
-        user=user, demo=exercise.demo, exercise=exercise.id, prediction=prediction[:200],
-        topic=Topic.objects.filter(slug=exercise.topic).first(), measured=measured, correct=correct,
-    )  # fmt: skip
 
 
 def exercise_block(exercise: Exercise) -> None:

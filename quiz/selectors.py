@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from curriculum.models import Topic
 from quiz import scheduling
+from quiz.chart_score import chart_score, chart_score_series
 from quiz.models import Attempt, Card, KeyPoint, Level, MockInterview, Option, Question
 
 WEAKEST_SHOWN = 3
@@ -253,27 +254,15 @@ def attempts_for_history(*, user, limit: int = 100) -> list[Attempt]:
 
 
 def attempt_chart_score(attempt: Attempt) -> float | None:
-    """The one number a history chart plots: the free-text score, else 1/0 for the options."""
-    if attempt.score is not None:
-        return attempt.score
-    if attempt.options_correct is not None:
-        return 1.0 if attempt.options_correct else 0.0
-    return None
+    """The one number a history chart plots (quiz/chart_score.py)."""
+    return chart_score(score=attempt.score, options_correct=attempt.options_correct)
 
 
 def score_series(*, user, limit: int = 500) -> list[tuple[datetime, float, str]]:
     """(when, score 0..1, question slug) for the learner's latest graded attempts, oldest first."""
-    rows = (
-        Attempt.objects.filter(user=user, status=Attempt.Status.GRADED)
-        .order_by("-created_at")
-        .values_list("created_at", "score", "options_correct", "question__slug")[:limit]
+    return chart_score_series(
+        attempts=Attempt.objects.filter(user=user, status=Attempt.Status.GRADED), limit=limit
     )
-    series = []
-    for created, score, correct, slug in reversed(rows):
-        value = score if score is not None else (None if correct is None else float(correct))
-        if value is not None:
-            series.append((timezone.localtime(created), value, slug))
-    return series
 
 
 def mock_for_user(*, mock_id: int, user) -> MockInterview:

@@ -155,9 +155,11 @@ def job_attempt_execute(*, job_id: str) -> None:
         _save_failure(job, f"The job took longer than its {soft} s limit and was stopped.")
     except (AudioInputError, EngineError) as exc:
         _save_failure(job, str(exc))
-    except Exception as exc:  # any other engine crash is reported, and the worker lives on
+    except Exception:  # any other engine crash is reported, and the worker lives on
         log.exception("job %s failed", job_id)
-        _save_failure(job, f"The engine failed: {type(exc).__name__}: {exc}")
+        _save_failure(
+            job, f"The engine failed unexpectedly; the details are in the server's log (job {job_id})."
+        )
 
 
 @dataclass

@@ -87,7 +87,21 @@ def job_submit(
         )
     _check_quota(user)
     _check_inputs(text, files)
+    if capability == "training":
+        from workers.training_limits import training_limits_problem
+
+        problem = training_limits_problem(user=user, backend=backend or "", params=params or {})
+        if problem:
+            raise JobRefused(problem)
     target = _job_target(capability, backend)
+    from workers.promotion import PromotionError, trained_version_params
+
+    try:  # a trained model: the promoted version or the user's own, never simply the newest
+        params = trained_version_params(
+            user=user, capability=capability, backend=target["backend"], params=params or {}
+        )
+    except PromotionError as exc:
+        raise JobRefused(str(exc)) from exc
     with transaction.atomic():
         job = InferenceJob.objects.create(
             owner=user, capability=capability, params=params or {}, text_input=text, origin=origin,

@@ -23,6 +23,7 @@ from demos.samples import KWS_SAMPLE_WORDS, KWS_STOP_GO_NOISY, KWS_YES_NO_UP_DOW
 from tests.engines.kws_training import train_tiny
 from workers.audio_io import load_audio
 from workers.models import InferenceJob
+from workers.promotion import model_version_promote
 
 SR = 16000
 # Smaller still than the engine tests' run (about 10 s): this one only has to go through the job system.
@@ -38,6 +39,7 @@ def model_dir(tmp_path_factory) -> Iterator:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOUNDPATH_MODEL_DIR", str(root))
         result = train_tiny(root)
+        model_version_promote(capability="keyword-spotting", version=result.version)  # staff's step
         yield result
 
 
@@ -135,7 +137,7 @@ def test_detect_finds_the_sample_keywords_at_their_times(
     assert (job.capability, job.backend, job.params) == (
         "keyword-spotting",
         "dscnn",
-        {"threshold": 0.6, "quantised": True},
+        {"threshold": 0.6, "quantised": True, "version": model_dir.version},  # the promoted version
     )
     spans = KWS_SAMPLE_WORDS[KWS_YES_NO_UP_DOWN.name]
     assert len(rows) >= 3

@@ -8,9 +8,9 @@ otherwise the first available backend in the list below is used.
 from __future__ import annotations
 
 import importlib
-import os
 import threading
 
+from webapp.env import env  # the one reader of settings (no Django setup)
 from workers.engines.base import Availability, Engine, EngineError, pick_device
 
 # capability → backends in order of preference ("module:Class"). Add a backend by adding a line.
@@ -96,7 +96,7 @@ def all_engine_classes() -> list[type[Engine]]:
 def engine_class(capability: str, backend: str | None = None) -> type[Engine]:
     """The class for `backend`, or the configured/first available default for the capability."""
     classes = engine_classes(capability)
-    wanted = backend or os.environ.get(f"SOUNDPATH_ENGINE_{capability.upper().replace('-', '_')}")
+    wanted = backend or env.str(f"SOUNDPATH_ENGINE_{capability.upper().replace('-', '_')}", default="")
     if wanted:
         for cls in classes:
             if cls.backend == wanted:
