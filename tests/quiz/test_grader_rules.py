@@ -4,7 +4,8 @@ in nonsense, wrong figures) held below a real partial answer. Feedback never lis
 
 import pytest
 
-from quiz.grading import KeyPointInput, Status, find_terms, grade_answer, is_fragment
+from quiz.answer_text import find_terms, is_fragment
+from quiz.grading import KeyPointInput, Status, grade_answer
 from quiz.textnorm import Quantity, normalise, quantities, reversed_claim, same_quantity
 
 
