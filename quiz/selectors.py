@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +49,14 @@ def question_with_details(*, question_id: int, active_only: bool = False) -> Que
 
 def question_for_answering(*, question_id: int) -> Question:
     return question_with_details(question_id=question_id, active_only=True)
+
+
+def options_order(*, question: Question, seed: int) -> list[int]:
+    """The question's option ids in the order one attempt shows them: shuffled by `seed` (drawn
+    per attempt by the view), so no stored position gives the answer away."""
+    ids = [o.id for o in question.options.all()]
+    random.Random(seed).shuffle(ids)
+    return ids
 
 
 def _matching(*, topics: Sequence[Topic], level: str | None, kinds: Sequence[str] | None = None) -> list[int]:
@@ -241,6 +250,17 @@ def attempt_for_user(*, attempt_id: int, user) -> Attempt:
     )
 
 
+def attempt_wait_graded(*, attempt_id: int, timeout: float, interval: float = 0.02) -> str:
+    """The attempt's status once a worker has graded it, or as it is when `timeout` runs out:
+    lets the answer's POST show the grade at once when the worker is quick (reads only)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = Attempt.objects.filter(id=attempt_id).values_list("status", flat=True).first()
+        if status != Attempt.Status.GRADING or time.monotonic() >= deadline:
+            return status
+        time.sleep(interval)
+
+
 def card_for(*, user, question_id: int) -> Card | None:
     return Card.objects.filter(user=user, question_id=question_id).first()
 
@@ -300,6 +320,9 @@ class MockReport:
     pending: int
 
 
+WAITING = (Attempt.Status.PENDING, Attempt.Status.GRADING)  # answers a worker has yet to grade
+
+
 def mock_report(*, mock: MockInterview) -> MockReport:
     questions = Question.objects.select_related("main_topic__phase").in_bulk(mock.question_ids)
     best: dict[int, Attempt] = {}
@@ -323,5 +346,5 @@ def mock_report(*, mock: MockInterview) -> MockReport:
         topics=topics,
         score=sum(r.score for r in rows) / len(rows) if rows else 0.0,
         seconds=max(0, round((end - mock.started_at).total_seconds())),
-        pending=sum(1 for r in rows if r.attempt and r.attempt.status == Attempt.Status.PENDING),
+        pending=sum(1 for r in rows if r.attempt and r.attempt.status in WAITING),
     )
