@@ -30,6 +30,7 @@ def build_application():
     if settings.DEMOS_ENABLED:
         import gradio as gr
 
+        from demos.page import gradio_page_options
         from demos.registry import available_demo_slugs, build_demo
 
         for slug in sorted(available_demo_slugs()):
@@ -39,7 +40,7 @@ def build_application():
             # Gradio refuses (413) an upload past the jobs' size limit while it streams in.
             gr.mount_gradio_app(
                 app, build_demo(slug), path=f"/demos/{slug}", root_path=f"/demos/{slug}",
-                max_file_size=settings.JOB_UPLOAD_MAX_BYTES,
+                max_file_size=settings.JOB_UPLOAD_MAX_BYTES, **gradio_page_options(),
             )  # fmt: skip
     app.mount("/", django_app)
     from webapp.middleware import DemoHeadersMiddleware, RequestSizeLimitMiddleware

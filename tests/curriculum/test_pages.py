@@ -94,7 +94,10 @@ def test_topic_page_renders_body_resources_by_kind_prerequisites_and_demos(
     assert '<a href="https://distill.pub/2017/ctc/" rel="noopener noreferrer">Distill CTC</a>' in html
     assert "<cite>Some book</cite>" in html
     assert "Sampling basics" in html
-    assert '<iframe src="/demos/fundamentals/" title="Audio fundamentals lab demo" allow="microphone' in html
+    assert (
+        '<iframe class="demo-iframe" src="/demos/fundamentals/" title="Audio fundamentals lab demo" allow="microphone'
+        in html
+    )
     assert "This demo is not available on this server yet" in html  # asr is not mounted in this test
     assert "0 interview questions" in html
 

@@ -52,7 +52,7 @@ def test_job_page_shows_result_as_json(client, learner, vad_job):
 
     html = client.get(reverse("workers:job", args=[vad_job.id])).content.decode()
 
-    shown = html.split("All result data (JSON)</summary><pre><code>")[1].split("</code>")[0]
+    shown = html.split('All result data (JSON)</summary><pre tabindex="0"><code>')[1].split("</code>")[0]
     assert json.loads(shown.replace("&quot;", '"').replace("&#x27;", "'")) == vad_job.result
     assert "Waited 7.0 s in the queue" in html
 
