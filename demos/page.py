@@ -14,8 +14,9 @@ MUTED_TEXT = "#5d5a72"  # 6.4:1 on white: slider min/max and other subdued label
 DEMO_CSS = """
 /* The label badge sits above a plot, not over its title. */
 .block:has(> [data-testid="matplotlib"]) { padding-top: 2.2rem; }
-/* Slider min/max and info texts at AA contrast. */
-.gradio-container .min_value, .gradio-container .max_value, .gradio-container [data-testid="block-info"] {
+/* Slider min/max, info texts and the audio player's times at AA contrast. */
+.gradio-container .min_value, .gradio-container .max_value, .gradio-container [data-testid="block-info"],
+.gradio-container #time, .gradio-container #duration, .gradio-container .playback {
   color: #5d5a72 !important; }
 """
 
@@ -52,7 +53,10 @@ DEMO_HEAD = """
   // buttons whose aria-label hides their visible text from speech-input users.
   const fixAria = () => {
     for (const icon of document.querySelectorAll(".empty[aria-label]:not([role])")) icon.setAttribute("role", "img");
-    for (const zone of document.querySelectorAll("button.boundedheight[aria-label]")) zone.removeAttribute("aria-label");
+    for (const button of document.querySelectorAll("button.boundedheight[aria-label], button.playback[aria-label]")) {
+      button.title = button.getAttribute("aria-label");  // still said on hover, no longer hiding the text
+      button.removeAttribute("aria-label");
+    }
   };
   const update = () => { describePlots(); fixAria(); report(); };
   const start = () => {
