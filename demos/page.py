@@ -3,7 +3,8 @@ a small script in each Gradio page that (1) tells the Soundpath page embedding i
 content is, so the iframe grows with the results instead of scrolling inside itself, and (2)
 gives each plot image a real text alternative: its label and the "What the plot shows" text.
 
-Passed to `gr.mount_gradio_app` (Gradio 6 takes theme, CSS and head there, not in Blocks)."""
+Passed to `gr.mount_gradio_app` (Gradio 6 takes theme, CSS and head there, not in Blocks);
+`progress_in_one_place` is applied to every demo by demos.registry.build_demo."""
 
 from typing import Any
 
@@ -87,6 +88,18 @@ def demo_theme():
         body_text_color_subdued=MUTED_TEXT,
         slider_color=PRIMARY,
     )
+
+
+def progress_in_one_place(blocks):
+    """Show each event's progress on one output (the first that is not also an input) instead of
+    on every output box at once; events that already chose where keep their choice."""
+    for fn in blocks.fns.values():
+        if fn.show_progress_on is not None or len(fn.outputs) < 2:
+            continue
+        inputs = {id(block) for block in fn.inputs}
+        target = next((block for block in fn.outputs if id(block) not in inputs), fn.outputs[0])
+        fn.show_progress_on = [target]
+    return blocks
 
 
 def gradio_page_options() -> dict[str, Any]:

@@ -71,3 +71,16 @@ def test_demo_theme_colours_pass_wcag_aa():
     assert _contrast(PRIMARY_DARK, "#ffffff") >= 4.5
     assert _contrast(MUTED_TEXT, "#ffffff") >= 4.5  # slider min/max labels were 1.9:1
     assert "postMessage({ soundpathDemoHeight" in options["head"]
+
+
+def test_each_demo_event_shows_its_progress_in_one_place():
+    from demos.registry import build_demo
+
+    blocks = build_demo("asr")
+
+    transcribe = next(fn for fn in blocks.fns.values() if fn.api_name == "transcribe")
+    assert [block.label for block in transcribe.show_progress_on] == ["Transcript"]
+    for fn in blocks.fns.values():
+        if len(fn.outputs) > 1:
+            assert len(fn.show_progress_on) == 1, fn.api_name
+            assert fn.show_progress_on[0] not in fn.inputs  # never the prediction the learner just locked in
