@@ -59,6 +59,16 @@ DEMO_HEAD = """
       button.removeAttribute("aria-label");
     }
   };
+  // Tabbing out of an open dropdown leaves its list open over the next fields: close it as Escape does.
+  document.addEventListener("focusout", (event) => {
+    const box = event.target;
+    if (!box.matches?.('input[role="combobox"]')) return;
+    setTimeout(() => {
+      if (box.getAttribute("aria-expanded") === "true" && document.activeElement !== box) {
+        box.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+      }
+    }, 0);
+  });
   const update = () => { describePlots(); fixAria(); report(); };
   const start = () => {
     new ResizeObserver(report).observe(document.body);

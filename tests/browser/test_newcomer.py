@@ -1,6 +1,7 @@
 """A newcomer's journeys in a real browser (Debian's Chromium) against uvicorn and a Celery worker,
 at 1280×900 and on a phone (390×844): sign-up through an invitation, a quiz set started from an
-assignment, search with typos, a demo whose result shows without scrolling inside the iframe, the
+assignment, search with typos, a demo whose result shows without scrolling inside the iframe, a
+demo in its own Soundpath page, the
 phone menu and pages that fit the screen, and an axe-core check (no serious or critical
 violations) of the roadmap, a topic page with its demo, practice and the cohort dashboard.
 Screenshots go to $SCREENSHOT_DIR (var/screenshots; `make screenshots` → docs/screenshots)."""
@@ -67,6 +68,7 @@ def test_newcomer_journeys_at_desktop_and_phone_sizes(browser, celery_worker):
         _quiz_from_assignment(page, base)
         _search_with_typos(page, base)
         _demo_result_without_inner_scrolling(page, base)
+        _demo_page_and_its_dropdown(page, base)
         for path in ("/roadmap/", "/practice/"):
             page.goto(base + path)
             _no_serious_violations(page, path)
@@ -188,6 +190,21 @@ def _demo_result_without_inner_scrolling(page, base: str) -> None:
     _shot(page, "demo-fundamentals")
     _no_serious_violations(page, "topic page")
     _no_serious_violations(frame.element_handle().content_frame(), "embedded demo")
+
+
+def _demo_page_and_its_dropdown(page, base: str) -> None:
+    page.goto(f"{base}/demos/")
+    page.get_by_role("link", name="Speech recognition", exact=True).click()
+    page.wait_for_url(f"{base}/demo/asr/")  # a Soundpath page around the demo, not bare Gradio
+    assert page.title() == "Speech recognition demo · Soundpath"
+    assert page.get_by_role("link", name="The ASR pipeline and WER evaluation").first.is_visible()
+    demo = page.frame_locator("iframe.demo-iframe")
+    recogniser = demo.get_by_label("Recogniser")
+    recogniser.click()
+    assert demo.get_by_role("listbox").is_visible()
+    page.keyboard.press("Tab")  # tabbing past the dropdown closes its list
+    demo.get_by_role("listbox").wait_for(state="hidden")
+    _shot(page, "demo-page")
 
 
 def _phone_menu(page, base: str) -> None:
