@@ -1,4 +1,4 @@
-"""Engines side by side: each default engine through the platform's path (run_engine: the file
+"""Engines side by side: each default engine through the platform's path (engine_infer: the file
 decoded by workers.audio_io at the engine's rate, then the engine) against the same library called
 directly on the same file, with the same options — so the platform's overhead is a ratio.
 
@@ -38,9 +38,9 @@ def _timed(fn: Callable[[], object]) -> tuple[float, object]:
 
 
 def _platform(capability: str, **kwargs) -> Callable[[], object]:
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
-    return lambda: run_engine(capability, **kwargs).output
+    return lambda: engine_infer(capability, **kwargs).output
 
 
 def _row(

@@ -6,7 +6,7 @@ per minute with one and with two Celery workers on Redis, on the platform's real
 The job is VAD (Silero, the default) on the shipped speech clip: an engine that takes milliseconds,
 so what is measured is the platform around it. Latency is end to end as a user sees it — from
 job_submit() (checks, input file stored, row written, message enqueued) until the row says
-succeeded — one job at a time, so no job waits behind another. Direct is run_engine() in this
+succeeded — one job at a time, so no job waits behind another. Direct is engine_infer() in this
 process, engine already loaded: the same decode and engine call a worker makes, nothing around it.
 """
 
@@ -61,14 +61,14 @@ def _summary(seconds: list[float]) -> dict:
 
 def direct_latency(n: int) -> dict:
     from demos.samples import SPEECH_EN
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
-    run_engine("vad", audio_paths={"audio": SPEECH_EN})  # load once, as a worker does
+    engine_infer("vad", audio_paths={"audio": SPEECH_EN})  # load once, as a worker does
     load = load_average()
     times = []
     for _ in range(n):
         with Timer() as t:
-            run_engine("vad", audio_paths={"audio": SPEECH_EN})
+            engine_infer("vad", audio_paths={"audio": SPEECH_EN})
         times.append(t.seconds)
     return {**_summary(times), "load_average": load}
 
@@ -122,8 +122,8 @@ def main() -> None:
     user = User.objects.get(username="bench-learner-00")
     worker_env = {"DJANGO_SETTINGS_MODULE": SETTINGS, "BENCH_DATABASE_URL": os.environ["BENCH_DATABASE_URL"],
                   "NUMBA_CACHE_DIR": str(settings.BASE_DIR / "var" / "numba-cache")}  # fmt: skip
-    results = {"direct (run_engine in-process, warm)": direct_latency(LATENCY_JOBS)}
-    print("direct", results["direct (run_engine in-process, warm)"], flush=True)
+    results = {"direct (engine_infer in-process, warm)": direct_latency(LATENCY_JOBS)}
+    print("direct", results["direct (engine_infer in-process, warm)"], flush=True)
     with celery_worker_process(db_name=DB_NAME, name="bench-1", extra_env=worker_env):
         throughput(user, 2)  # warm: the worker loads the engine once
         results["job, one at a time, 1 worker"] = job_latency(user, LATENCY_JOBS)
@@ -134,7 +134,7 @@ def main() -> None:
             throughput(user, 4)  # warm the second worker too
             results["burst, 2 workers"] = throughput(user, BURST_JOBS)
             print("2 workers", results["burst, 2 workers"], flush=True)
-    direct, job = results["direct (run_engine in-process, warm)"], results["job, one at a time, 1 worker"]
+    direct, job = results["direct (engine_infer in-process, warm)"], results["job, one at a time, 1 worker"]
     results["overhead"] = {
         "p50_ms": round(job["p50_ms"] - direct["p50_ms"], 1),
         "p99_ms": round(job["p99_ms"] - direct["p99_ms"], 1),

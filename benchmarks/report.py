@@ -64,7 +64,7 @@ def _jobs(data: dict | None) -> list[str]:
     res = data["results"]
     lines += [f"- {note}" for note in data["notes"]] + [""]
     lines += ["| path | n | p50 ms | p99 ms | mean ms | load avg |", "|---|---|---|---|---|---|"]
-    for name in ("direct (run_engine in-process, warm)", "job, one at a time, 1 worker"):
+    for name in ("direct (engine_infer in-process, warm)", "job, one at a time, 1 worker"):
         r = res[name]
         lines.append(
             f"| {name} | {r['n']} | {r['p50_ms']} | {r['p99_ms']} | {r['mean_ms']} | {r['load_average']} |"
@@ -93,7 +93,7 @@ def _engines_direct(data: dict | None) -> list[str]:
     if not data:
         return lines
     lines += [
-        f"Median of {data['repeats']} warm runs each. Platform = `workers.engines.runner.run_engine` on the file "
+        f"Median of {data['repeats']} warm runs each. Platform = `workers.engines.runner.engine_infer` on the file "
         "(what a worker runs); overhead ratio = platform time / direct time. Both sides start from the same file, so "
         "the ratio includes decoding: below 1 where the library's own loader (PyAV, librosa resampling, "
         "silero's per-window loop) is slower than workers.audio_io. Equal quality on both sides shows the same "

@@ -30,19 +30,12 @@ def with_django_db(handler: Callable) -> Callable:
 
 
 def request_user(request) -> Any | None:
-    """The logged-in Django user whose session cookie came with this Gradio request, or None."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
+    """The signed-in Django user whose session cookie came with this Gradio request, or None;
+    validated by Django itself (webapp.sessions), so a password change signs the demos out too."""
+    from webapp.sessions import session_user
 
-    if request is None:
-        return None
-    key = request.cookies.get(settings.SESSION_COOKIE_NAME) if hasattr(request, "cookies") else None
-    if not key:
-        return None
-    user_id = SessionStore(session_key=key).get("_auth_user_id")
-    if user_id is None:
-        return None
-    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    cookies = getattr(request, "cookies", None) or {}
+    return session_user(session_key=cookies.get(settings.SESSION_COOKIE_NAME))
 
 
 def load_clip(
@@ -62,6 +55,7 @@ def load_clip(
 
 
 def require_user(request):
+    """The signed-in user, or a gr.Error saying to sign in (visitors also see the sign-in banner)."""
     import gradio as gr
 
     user = request_user(request)
@@ -70,7 +64,7 @@ def require_user(request):
     return user
 
 
-def run_job(
+def job_submit_and_wait(
     request,
     capability: str,
     *,
@@ -85,9 +79,10 @@ def run_job(
     position) in Gradio's progress bar. Returns the finished job; a failure becomes gr.Error."""
     import gradio as gr
 
+    from workers.limits import time_limits
     from workers.models import InferenceJob
     from workers.selectors import job_queue_position
-    from workers.services import JobRefused, UploadedInput, job_submit, time_limits
+    from workers.services import JobRefused, UploadedInput, job_submit
 
     user = require_user(request)
     files = []
@@ -131,7 +126,22 @@ def run_job(
 
 def result_path(job, name: str) -> str:
     """Local path of a job's result file (what Gradio's Audio/File components want)."""
-    return job.result_files.get(name=name).file.path
+    return stored_file_local_path(job.result_files.get(name=name).file, folder=f"results/{job.id}")
+
+
+def stored_file_local_path(stored, *, folder: str) -> str:
+    """A stored file as a local path: itself on local storage; on object storage (S3), a copy in the
+    demos' upload folder, which the demo-cache purge removes like any other demo file."""
+    import shutil
+
+    try:
+        return stored.path
+    except NotImplementedError:
+        local = Path(settings.DEMO_UPLOAD_DIR) / folder / Path(stored.name).name
+        local.parent.mkdir(parents=True, exist_ok=True)
+        with stored.open("rb") as source, local.open("wb") as sink:
+            shutil.copyfileobj(source, sink)
+        return str(local)
 
 
 # ---------------------------------------------------------------------------------------------

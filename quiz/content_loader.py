@@ -15,12 +15,15 @@ import yaml
 from curriculum.content_loader import LEVELS, ContentError, ContentProblem
 
 KINDS = ("mcq", "free", "both")
-FIELDS = {"id", "topics", "level", "kind", "prompt", "answer", "key_points", "options", "tags"}
+FIELDS = {"id", "topics", "level", "kind", "prompt", "answer", "key_points", "options", "tags", "replaces"}
+POINT_FIELDS = {"point", "terms", "numbers"}
+NUMBER_FIELDS = {"value", "unit", "tolerance"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY_POINTS = (3, 6)  # rubric items per question, inclusive
 TERMS = (1, 4)  # key terms per rubric item
 OPTIONS = (3, 5)  # options per multiple-choice question
 PLACEHOLDER = re.compile(r"\bTBD\b|\bTODO\b")
+PINNED_FACTS_GLOB = "pinned_facts*.yaml"  # facts the curriculum and bank must agree on, not questions
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,19 @@ class OptionSpec:
 
 
 @dataclass(frozen=True)
+class NumberSpec:
+    """A value a key point states, checked by value: `tolerance` is absolute, in `unit`."""
+
+    value: float
+    unit: str = ""
+    tolerance: float | None = None  # None: 2 % of the value (the grader's default)
+
+
+@dataclass(frozen=True)
 class KeyPointSpec:
     text: str
     terms: tuple[str, ...]
+    numbers: tuple[NumberSpec, ...] | None = None  # None: taken from the point's text by the grader
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,7 @@ class QuestionSpec:
     tags: tuple[str, ...]
     path: str
     content_hash: str
+    replaces: tuple[str, ...] = ()  # ids of questions this one takes over (attempts, cards, plans)
 
 
 class _QuestionProblem(Exception):
@@ -86,8 +100,49 @@ def _key_points(raw) -> tuple[KeyPointSpec, ...]:
         terms = _strings(item.get("terms"), f"key point {i}'s 'terms'", allow_empty=False)
         if not TERMS[0] <= len(terms) <= TERMS[1]:
             raise _QuestionProblem(f"key point {i} must have {TERMS[0]}-{TERMS[1]} terms (got {len(terms)})")
-        points.append(KeyPointSpec(item["point"].strip(), tuple(t.lower() for t in terms)))
+        unknown = sorted(set(item) - POINT_FIELDS)
+        if unknown:
+            raise _QuestionProblem(f"key point {i} has unknown field(s): {', '.join(map(str, unknown))}")
+        numbers = _numbers(item["numbers"], i) if "numbers" in item else None
+        points.append(KeyPointSpec(item["point"].strip(), tuple(t.lower() for t in terms), numbers))
     return tuple(points)
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _QuestionProblem(f"{what} must be a number (got {value!r})")
+    return float(value)
+
+
+def _numbers(raw, index: int) -> tuple[NumberSpec, ...]:
+    """`numbers: [257, {value: 31.25, unit: Hz, tolerance: 0.5}]`; `[]` or null checks none."""
+    if raw is None:
+        return ()
+    what = f"key point {index}'s 'numbers'"
+    if not isinstance(raw, list):
+        raise _QuestionProblem(f"{what} must be a list of numbers or {{value, unit, tolerance}} mappings")
+    numbers = []
+    for item in raw:
+        if not isinstance(item, dict):
+            numbers.append(NumberSpec(_number(item, f"each of {what}")))
+            continue
+        unknown = sorted(set(item) - NUMBER_FIELDS)
+        if unknown or "value" not in item:
+            raise _QuestionProblem(f"{what}: each mapping needs 'value' and may have 'unit' and 'tolerance'")
+        unit = item.get("unit") or ""
+        if not isinstance(unit, str):
+            raise _QuestionProblem(f"{what}: 'unit' must be text such as Hz, ms or %")
+        tolerance = item.get("tolerance")
+        if tolerance is not None and _number(tolerance, f"{what}: 'tolerance'") < 0:
+            raise _QuestionProblem(f"{what}: 'tolerance' must not be negative")
+        numbers.append(
+            NumberSpec(
+                _number(item["value"], f"{what}: 'value'"),
+                unit.strip(),
+                None if tolerance is None else float(tolerance),
+            )
+        )
+    return tuple(numbers)
 
 
 def _options(raw, kind: str) -> tuple[OptionSpec, ...]:
@@ -118,6 +173,16 @@ def _options(raw, kind: str) -> tuple[OptionSpec, ...]:
     return tuple(options)
 
 
+def _replaces(raw, slug: str) -> tuple[str, ...]:
+    ids = _strings(raw, "'replaces'")
+    bad = [old for old in ids if not SLUG.match(old)]
+    if bad:
+        raise _QuestionProblem(f"'replaces' must list question ids (slugs); not ids: {', '.join(bad)}")
+    if slug in ids:
+        raise _QuestionProblem("'replaces' must not list the question's own id")
+    return ids
+
+
 def parse_question(data, path: str) -> QuestionSpec:
     if not isinstance(data, dict):
         raise _QuestionProblem("each question must be a mapping of fields")
@@ -144,6 +209,7 @@ def parse_question(data, path: str) -> QuestionSpec:
         tags=_strings(data.get("tags"), "'tags'"),
         path=path,
         content_hash="",
+        replaces=_replaces(data.get("replaces"), slug),
     )
     digest = hashlib.sha256(json.dumps(asdict(spec), sort_keys=True).encode()).hexdigest()
     return replace(spec, content_hash=digest)
@@ -183,6 +249,8 @@ def load_question_bank(root: Path, *, known_topics: set[str]) -> list[QuestionSp
     questions: list[QuestionSpec] = []
     problems: list[ContentProblem] = []
     for path in sorted(root.rglob("*.yaml")):
+        if path.match(PINNED_FACTS_GLOB):
+            continue
         specs, found = parse_file(path, root)
         questions += specs
         problems += found
@@ -198,6 +266,23 @@ def load_question_bank(root: Path, *, known_topics: set[str]) -> list[QuestionSp
         if unknown:
             reason = f"question '{spec.slug}': unknown topic id(s) {', '.join(unknown)}"
             problems.append(ContentProblem(spec.path, reason))
+    problems += _replaces_problems(questions, seen)
     if problems:
         raise ContentError(problems)
     return questions
+
+
+def _replaces_problems(questions: list[QuestionSpec], seen: dict[str, QuestionSpec]) -> list[ContentProblem]:
+    """An old id is replaced by one question only, and is no longer a question of its own."""
+    problems, taken = [], {}
+    for spec in questions:
+        for old in spec.replaces:
+            where = f"question '{spec.slug}': 'replaces' lists '{old}'"
+            if old in seen:
+                problems.append(
+                    ContentProblem(spec.path, f"{where}, which is still in the bank ({seen[old].path})")
+                )
+            elif old in taken and taken[old] != spec.slug:
+                problems.append(ContentProblem(spec.path, f"{where}, which '{taken[old]}' replaces too"))
+            taken.setdefault(old, spec.slug)
+    return problems

@@ -73,6 +73,8 @@ class KeyPoint(models.Model):
     order = models.PositiveSmallIntegerField()
     text = models.TextField()
     terms = models.JSONField(default=list)
+    # [{"value", "unit", "tolerance"}] checked by value; null: the numbers written in `text`.
+    numbers = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["question", "order"]
@@ -113,6 +115,8 @@ class Attempt(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Transcribing"  # a spoken answer waiting for its ASR job
+        GRADING = "grading", "Grading"  # a typed or transcribed answer queued for the grader (a worker)
+        OPTIONS = "options", "Options to choose"  # "both": the text is graded, the options come next
         GRADED = "graded", "Graded"
         FAILED = "failed", "Not graded"  # the ASR job failed: nothing to grade
 
@@ -133,6 +137,10 @@ class Attempt(models.Model):
     # The texts of the chosen options as shown then (options are rewritten on re-import).
     selected_options = models.JSONField(default=list, blank=True)
     options_correct = models.BooleanField(null=True, blank=True)
+    # The option texts in the order this attempt showed them (shuffled per attempt).
+    options_shown = models.JSONField(default=list, blank=True)
+    # False for a principal question's options: a self-check after the answer, not part of the grade.
+    options_counted = models.BooleanField(default=True)
     transcript = models.TextField(blank=True)
     recording = models.ForeignKey(
         "workers.InferenceJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -1,20 +1,17 @@
-"""Quiz writes: importing the question bank, grading and storing attempts, FSRS cards, mock interviews."""
+"""Quiz writes: grading and storing attempts, FSRS cards, mock interviews (importing: quiz.importing)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from curriculum.models import Topic
-from curriculum.services import ImportReport
 from quiz import scheduling
-from quiz.content_loader import QuestionSpec, load_question_bank
-from quiz.models import Attempt, Card, KeyPoint, MockInterview, Option, Question
+from quiz.models import Attempt, Card, MockInterview, Question
 
 # An answer that arrives this long after a mock interview's time limit still counts (network, upload).
 MOCK_GRACE_SECONDS = 15
@@ -22,53 +19,6 @@ MOCK_GRACE_SECONDS = 15
 
 class AnswerRefused(ValueError):
     """The answer was not stored; the message says why, for the learner."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Importing the question bank
-
-
-def question_bank_import(*, content_dir: Path) -> ImportReport:
-    """Load every file first (raising ContentError on any problem), then write it all in one transaction."""
-    known_topics = set(Topic.objects.filter(is_active=True).values_list("slug", flat=True))
-    specs = load_question_bank(Path(content_dir), known_topics=known_topics)
-    with transaction.atomic():
-        report = ImportReport()
-        topics = Topic.objects.in_bulk({slug for spec in specs for slug in spec.topics}, field_name="slug")
-        existing = Question.objects.in_bulk(field_name="slug")
-        for spec in specs:
-            _question_upsert(spec, existing.get(spec.slug), topics, report)
-        retired = Question.objects.exclude(slug__in=[s.slug for s in specs]).filter(is_active=True)
-        report.retired = sorted(retired.values_list("slug", flat=True))
-        retired.update(is_active=False)
-    return report
-
-
-def _question_upsert(
-    spec: QuestionSpec, question: Question | None, topics: dict, report: ImportReport
-) -> None:
-    if question and question.content_hash == spec.content_hash and question.is_active:
-        report.unchanged.append(spec.slug)
-        return
-    (report.updated if question else report.created).append(spec.slug)
-    question = question or Question(slug=spec.slug)
-    question.level, question.kind = spec.level, spec.kind
-    question.prompt, question.answer, question.tags = spec.prompt, spec.answer, list(spec.tags)
-    question.main_topic = topics[spec.topics[0]]
-    question.is_active, question.source_path, question.content_hash = True, spec.path, spec.content_hash
-    question.save()
-    question.topics.set([topics[slug] for slug in spec.topics])
-    # Attempts keep the texts of chosen options and of hit key points, so rows can be rewritten.
-    question.options.all().delete()
-    Option.objects.bulk_create(
-        Option(question=question, order=i, text=o.text, correct=o.correct, why=o.why)
-        for i, o in enumerate(spec.options)
-    )
-    question.key_points.all().delete()
-    KeyPoint.objects.bulk_create(
-        KeyPoint(question=question, order=i, text=kp.text, terms=list(kp.terms))
-        for i, kp in enumerate(spec.key_points)
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,26 +27,36 @@ def build_application():
     # Files come from `manage.py collectstatic`; an empty folder answers 404s rather than 500s.
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     app.mount("/static", StaticFiles(directory=settings.STATIC_ROOT), name="static")
+    upload_dir = None
     if settings.DEMOS_ENABLED:
-        import gradio as gr
+        from demos.mounting import cache_keep_manifest_write, demo_mount, demo_upload_dir
 
-        from demos.page import gradio_page_options
+        upload_dir = demo_upload_dir()
+        # Read by Gradio whenever it picks its upload folder and cache (Blocks, App): set it first.
+        os.environ["GRADIO_TEMP_DIR"] = str(upload_dir)
         from demos.registry import available_demo_slugs, build_demo
 
+        mounted = []
         for slug in sorted(available_demo_slugs()):
             # Without the slash the request would fall through to Django's 404.
             app.add_api_route(f"/demos/{slug}", _redirect_to(f"/demos/{slug}/"), include_in_schema=False)
-            # An explicit root path: without it, file URLs of examples lose the /demos/<slug> prefix.
-            # Gradio refuses (413) an upload past the jobs' size limit while it streams in.
-            gr.mount_gradio_app(
-                app, build_demo(slug), path=f"/demos/{slug}", root_path=f"/demos/{slug}",
-                max_file_size=settings.JOB_UPLOAD_MAX_BYTES, **gradio_page_options(),
-            )  # fmt: skip
+            blocks = build_demo(slug)
+            demo_mount(app, blocks, slug=slug, upload_dir=upload_dir)
+            mounted.append(blocks)
+        cache_keep_manifest_write(blocks_list=mounted, upload_dir=upload_dir)
     app.mount("/", django_app)
-    from webapp.middleware import DemoHeadersMiddleware, RequestSizeLimitMiddleware
+    from webapp.middleware import DemoHeadersMiddleware, DemoUploadGuardMiddleware, RequestSizeLimitMiddleware
 
+    inner = DemoHeadersMiddleware(app)
+    if upload_dir is not None:
+        inner = DemoUploadGuardMiddleware(
+            inner, max_files=settings.DEMO_UPLOAD_MAX_FILES, upload_dir=upload_dir
+        )
     largest_request = settings.JOB_UPLOAD_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return RequestSizeLimitMiddleware(DemoHeadersMiddleware(app), max_bytes=largest_request)
+    # A body without a declared length stays under Django's in-memory spool size: never on disk.
+    return RequestSizeLimitMiddleware(
+        inner, max_bytes=largest_request, max_unannounced_bytes=settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    )
 
 
 application = build_application()

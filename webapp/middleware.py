@@ -1,9 +1,14 @@
 """Security headers: a Content-Security-Policy for Django pages, and the headers the Gradio demos
 get in the ASGI app (they are not Django responses, so Django's middleware never sees them); and a
-short 503 page while the database cannot be reached."""
+short 503 page while the database cannot be reached; and the ASGI guards in front of everything: a
+bounded request body, and sign-in, declared size and a file count for demo uploads."""
 
+import json
 import logging
+import os
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -94,27 +99,141 @@ class DemoHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-class RequestSizeLimitMiddleware:
-    """ASGI middleware: refuse a request whose declared body is larger than any upload we accept,
-    before a byte of it is read (Django's ASGI handler would first spool it all to disk)."""
+def _too_large_page(max_bytes: int) -> bytes:
+    return (
+        "<!doctype html><title>Too large</title><h1>That upload is too large</h1>"
+        f"<p>The limit is {max_bytes / 1e6:.0f} MB. Choose a shorter recording.</p>"
+    ).encode()
 
-    def __init__(self, app, max_bytes: int):
+
+async def _respond(send, status: int, body: bytes, content_type: bytes = b"text/html; charset=utf-8") -> None:
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _content_length(scope) -> int | None:
+    declared = dict(scope.get("headers", [])).get(b"content-length")
+    return int(declared) if declared is not None and declared.isdigit() else None
+
+
+class RequestSizeLimitMiddleware:
+    """ASGI middleware, outermost: bounds every request body for Django and Gradio alike. A declared
+    Content-Length past `max_bytes` is refused before a byte is read; every body is also counted as
+    it arrives, and one without a declared length (chunked) may carry at most `max_unannounced_bytes`,
+    kept below Django's in-memory spool size so such a body never reaches the disk. Past a limit the
+    app is told the client went away, whatever it started to answer is dropped, and the client gets
+    413. Browsers always declare the length of a form or file upload."""
+
+    def __init__(self, app, max_bytes: int, max_unannounced_bytes: int | None = None):
         self.app = app
         self.max_bytes = max_bytes
+        self.max_unannounced_bytes = max_bytes if max_unannounced_bytes is None else max_unannounced_bytes
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http":
-            declared = dict(scope.get("headers", [])).get(b"content-length", b"0")
-            if declared.isdigit() and int(declared) > self.max_bytes:
-                body = (
-                    "<!doctype html><title>Too large</title><h1>That upload is too large</h1>"
-                    f"<p>The limit is {self.max_bytes / 1e6:.0f} MB. Choose a shorter recording.</p>"
-                ).encode()
-                headers = [
-                    (b"content-type", b"text/html; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                ]
-                await send({"type": "http.response.start", "status": 413, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await _respond(send, 413, _too_large_page(self.max_bytes))
+            return
+        limit = self.max_bytes if declared is not None else self.max_unannounced_bytes
+        state = {"received": 0, "over": False, "started": False}
+
+        async def counting_receive():
+            if state["over"]:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                state["received"] += len(message.get("body", b""))
+                if state["received"] > limit:
+                    state["over"] = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message):
+            if state["over"]:
+                return  # the app's answer to a cut-off body (an error page) is replaced by the 413
+            state["started"] = state["started"] or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not state["over"]:
+                raise
+            log.info("request body past %d bytes cut off: %s %s", limit, scope.get("method"), scope["path"])
+        if state["over"] and not state["started"]:
+            await _respond(send, 413, _too_large_page(limit))
+
+
+# /demos/<slug>/gradio_api/upload (and Gradio's older /upload): where demo files are stored.
+DEMO_UPLOAD_PATH = re.compile(r"^/demos/[a-z0-9-]+/(gradio_api/)?upload/?$")
+DEMO_FILE_URL_PATH = re.compile(r"^/demos/[a-z0-9-]+/gradio_api/file=(https?:|//)", re.IGNORECASE)
+
+
+class DemoUploadGuardMiddleware:
+    """ASGI middleware for the Gradio demos' upload route: a signed-in user (Django's own session
+    validation), a declared Content-Length (so the size check happens before anything is stored) and
+    at most `max_files` files per request (a request with more is refused and what Gradio stored for
+    it is deleted). Also refuses `file=<URL>`, which would make the server fetch other sites."""
+
+    def __init__(self, app, *, max_files: int, upload_dir):
+        self.app = app
+        self.max_files = max_files
+        self.upload_dir = upload_dir
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if DEMO_FILE_URL_PATH.match(path):
+            await _respond(send, 403, b"Not served here.", b"text/plain; charset=utf-8")
+            return
+        if not DEMO_UPLOAD_PATH.match(path) or scope.get("method") != "POST":
+            await self.app(scope, receive, send)
+            return
+        from django.http import parse_cookie
+
+        from webapp.sessions import asession_user
+
+        cookies = parse_cookie(dict(scope.get("headers", [])).get(b"cookie", b"").decode("latin-1"))
+        if await asession_user(session_key=cookies.get(settings.SESSION_COOKIE_NAME)) is None:
+            await _respond(send, 401, b"Sign in to upload files to the demos.", b"text/plain; charset=utf-8")
+            return
+        if _content_length(scope) is None:
+            await _respond(
+                send, 411, b"Uploads must declare their Content-Length.", b"text/plain; charset=utf-8"
+            )
+            return
+        messages: list[dict] = []
+
+        async def hold(message):  # Gradio's answer (a short JSON list of stored paths) waits for the count
+            messages.append(message)
+
+        await self.app(scope, receive, hold)
+        stored = self._stored_paths(messages)
+        if len(stored) > self.max_files:
+            for stored_path in stored:
+                self._delete(stored_path)
+            body = f"At most {self.max_files} files per upload.".encode()
+            await _respond(send, 413, body, b"text/plain; charset=utf-8")
+            return
+        for message in messages:
+            await send(message)
+
+    @staticmethod
+    def _stored_paths(messages: list[dict]) -> list[str]:
+        start = next((m for m in messages if m["type"] == "http.response.start"), None)
+        if start is None or start["status"] != 200:
+            return []
+        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+        try:
+            paths = json.loads(body)
+        except ValueError:
+            return []
+        return [p for p in paths if isinstance(p, str)] if isinstance(paths, list) else []
+
+    def _delete(self, stored_path: str) -> None:
+        real = Path(os.path.realpath(stored_path))
+        if real.is_relative_to(self.upload_dir) and real.is_file():
+            real.unlink()

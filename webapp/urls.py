@@ -14,5 +14,8 @@ urlpatterns = [
     path("jobs/", include("workers.urls")),
     path("cohorts/", include("webapp.cohorts.urls")),
     path("accounts/", include("webapp.accounts.urls")),
+    path("", include("webapp.privacy.urls")),
+    path("", include("webapp.ops.urls")),
+    path("challenges/", include("webapp.challenges.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,13 +21,18 @@ from django.core.files.storage import default_storage
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from workers.limits import time_limits
+from workers.model_store import trained_version_publish, trained_versions_sync
 from workers.models import InferenceJob, JobResultFile
-from workers.services import JobCancelled, time_limits
 
 if TYPE_CHECKING:
     from workers.engines.runner import RunOutcome
 
 log = logging.getLogger(__name__)
+
+
+class JobCancelled(Exception):
+    """Raised inside the engine's progress callback when the owner cancelled the running job."""
 
 
 def _claim(job_id: str) -> InferenceJob | None:
@@ -125,13 +130,13 @@ def _local_inputs(job: InferenceJob) -> Iterator[dict[str, Path]]:
         yield paths
 
 
-def job_run(*, job_id: str) -> None:
+def job_attempt_execute(*, job_id: str) -> None:
     """Run one attempt of a job. Idempotent: a finished job is left alone."""
     from celery.exceptions import SoftTimeLimitExceeded
 
     from workers.audio_io import AudioInputError, AudioLimits
     from workers.engines.base import EngineError
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
     job = _claim(job_id)
     if job is None:
@@ -140,8 +145,9 @@ def job_run(*, job_id: str) -> None:
     limits = AudioLimits(max_bytes=settings.JOB_UPLOAD_MAX_BYTES, max_seconds=settings.JOB_AUDIO_MAX_SECONDS)
     try:
         report(0.02, "Loading the model…")
+        trained_versions_sync(capability=job.capability)  # models trained on another worker
         with _heartbeat(job), _local_inputs(job) as paths:
-            outcome = run_engine(
+            outcome = engine_infer(
                 job.capability, backend=job.backend, audio_paths=paths, text=job.text_input,
                 params=job.params, limits=limits, progress=report,
             )  # fmt: skip
@@ -164,6 +170,8 @@ def _save_success(job: InferenceJob, outcome: RunOutcome) -> None:
     from workers.engines.capabilities import wav_bytes
 
     engine, output = outcome.engine, outcome.output
+    if job.capability == "training" and output.data.get("checkpoint_dir"):
+        trained_version_publish(checkpoint_dir=Path(output.data["checkpoint_dir"]))
     blobs = {f"{name}.wav": wav_bytes(audio, sr) for name, (audio, sr) in output.audio.items()}
     blobs.update(output.files)
     rows = []
@@ -173,8 +181,9 @@ def _save_success(job: InferenceJob, outcome: RunOutcome) -> None:
         row.file.save(name, ContentFile(data), save=False)
         rows.append(row)
     with transaction.atomic():
-        current = InferenceJob.objects.select_for_update().get(id=job.id)
-        if current.status != InferenceJob.Status.RUNNING:  # cancelled meanwhile: keep nothing
+        current = InferenceJob.objects.select_for_update().filter(id=job.id).first()
+        # Cancelled meanwhile, or gone with its owner's account: keep nothing.
+        if current is None or current.status != InferenceJob.Status.RUNNING:
             for row in rows:
                 default_storage.delete(row.file.name)
             return

@@ -1,21 +1,19 @@
-"""Job writes: submitting (with quotas and input checks), cancelling, and running one on a worker."""
+"""Job writes: submitting (with quotas and input checks), enqueueing, cancelling, and re-sending lost ones."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from django.conf import settings
 from django.core.files.base import File
 from django.db import models, transaction
 from django.utils import timezone
 
+from workers.limits import time_limits
 from workers.models import InferenceJob, JobInputFile
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -24,21 +22,12 @@ class JobRefused(ValueError):
     """The job was not created; the message says why, for the person who asked."""
 
 
-class JobCancelled(Exception):
-    pass
-
-
 @dataclass(frozen=True)
 class UploadedInput:
     name: str  # the role: "audio", "reference", "source", "target"…
     file: IO[bytes]
     original_name: str
     size: int
-
-
-def time_limits(capability: str) -> tuple[int, int]:
-    soft = settings.JOB_TIME_LIMITS.get(capability, settings.JOB_TIME_LIMIT_DEFAULT)
-    return soft, soft + settings.JOB_HARD_LIMIT_GRACE
 
 
 def _check_quota(user) -> None:
@@ -109,10 +98,10 @@ def job_submit(
 
 
 def job_enqueue(*, job: InferenceJob) -> None:
-    from workers.tasks import run_inference_job
+    from workers.tasks import job_execute
 
     soft, hard = time_limits(job.capability)
-    result = run_inference_job.apply_async(
+    result = job_execute.apply_async(
         args=[str(job.id)], queue=job.queue, soft_time_limit=soft, time_limit=hard
     )
     InferenceJob.objects.filter(id=job.id).update(celery_task_id=result.id or "")

@@ -19,13 +19,13 @@ def health_check(token: str) -> dict:
     }
 
 
-@shared_task(name="workers.run_inference_job", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def run_inference_job(job_id: str) -> None:
+@shared_task(name="workers.job_execute", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def job_execute(job_id: str) -> None:
     """Acknowledged only when done, so a worker that dies mid-job leaves it to be re-delivered;
-    `job_run` is idempotent and counts attempts, so a poison job fails after JOB_MAX_ATTEMPTS."""
-    from workers.execution import job_run
+    `job_attempt_execute` is idempotent and counts attempts, so a poison job fails after JOB_MAX_ATTEMPTS."""
+    from workers.execution import job_attempt_execute
 
-    job_run(job_id=job_id)
+    job_attempt_execute(job_id=job_id)
 
 
 @shared_task(name="workers.requeue_stale_jobs", acks_late=False, ignore_result=True)

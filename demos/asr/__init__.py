@@ -102,14 +102,14 @@ def recognise(path, backend, reference, add_noise, snr_db, *, request, progress=
     """Add noise if asked, transcribe as a job, and build the transcript views."""
     from demos.asr.ctc import frame_labels_markdown
     from demos.asr.plots import words_figure, words_summary
-    from demos.common import run_job
+    from demos.common import job_submit_and_wait
     from demos.noise import add_white_noise, write_wav
 
     clean = _load(path)
     samples = add_white_noise(clean, float(snr_db)) if add_noise else clean
     with tempfile.TemporaryDirectory() as folder:
         job_input = write_wav(samples, SR, Path(folder), "noisy.wav") if add_noise else Path(path)
-        job = run_job(
+        job = job_submit_and_wait(
             request, "asr", backend=backend or None, audio={"audio": job_input}, origin="asr",
             progress=progress,
         )  # fmt: skip

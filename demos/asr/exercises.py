@@ -32,9 +32,9 @@ def wer_choice(clean_wer: float, noisy_wer: float) -> str:
 
 def transcribe(path: Path) -> tuple[str, str]:
     """(backend, text) from the default recogniser, run in this process."""
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
-    outcome = run_engine("asr", audio_paths={"audio": path})
+    outcome = engine_infer("asr", audio_paths={"audio": path})
     return outcome.engine.backend, outcome.output.data["text"]
 
 

@@ -81,7 +81,7 @@ def diarize(path, speakers, reference_path, *, request, progress=None):
     """Returns (timeline, summary, count markdown, turn rows, RTTM path, DER text, DER figure)."""
     import gradio as gr
 
-    from demos.common import result_path, run_job
+    from demos.common import job_submit_and_wait, result_path
     from demos.diarization.der import der_parts
     from demos.diarization.plots import der_figure, timeline_figure
 
@@ -93,7 +93,7 @@ def diarize(path, speakers, reference_path, *, request, progress=None):
         duration = load_audio(Path(path), target_sr=16000).duration
     except AudioInputError as exc:
         raise gr.Error(str(exc)) from exc
-    job = run_job(
+    job = job_submit_and_wait(
         request, CAPABILITY, audio={"audio": path}, params={"num_speakers": count} if count else {},
         origin=SLUG, progress=progress,
     )  # fmt: skip

@@ -12,11 +12,11 @@ def _der_for(count: int | None) -> float:
     from demos.diarization import pyannote_sample
     from demos.diarization.der import der_parts
     from demos.diarization.rttm import SpeakerTurn, parse_rttm
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
     wav, rttm = pyannote_sample()
     params = {"num_speakers": count} if count else {}
-    data = run_engine("diarization", audio_paths={"audio": Path(wav)}, params=params).output.data
+    data = engine_infer("diarization", audio_paths={"audio": Path(wav)}, params=params).output.data
     hypothesis = [SpeakerTurn(t["start"], t["end"], t["speaker"]) for t in data["turns"]]
     return der_parts(parse_rttm(Path(rttm).read_text()), hypothesis).der
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from demos.common import load_clip, result_path, run_job
+from demos.common import job_submit_and_wait, load_clip, result_path
 from demos.enhancement.mixing import NOISE_KINDS, SR
 from workers.audio_io import AudioLimits, load_audio
 
@@ -114,7 +114,7 @@ def enhance(clean_path, kind, snr, backend, *, request, progress=None):
     with tempfile.TemporaryDirectory() as tmp:
         noisy_path = Path(tmp) / "noisy.wav"
         sf.write(noisy_path, noisy, SR, subtype="FLOAT")  # float: the job hears exactly this mixture
-        job = run_job(
+        job = job_submit_and_wait(
             request, CAPABILITY, backend=backend, audio={"audio": noisy_path}, origin=SLUG, progress=progress
         )
     enhanced_path = result_path(job, "enhanced.wav")

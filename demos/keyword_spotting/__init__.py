@@ -68,10 +68,12 @@ def render_training(version: str, losses: list[float], metrics: dict):
 
 def train(keywords, epochs, per_word, *, request, progress=None, extra_params: dict | None = None):
     """Run the training job; return render_training's four outputs, from the job's result alone."""
-    from demos.common import run_job
+    from demos.common import job_submit_and_wait
 
     params = {**training_params(keywords, epochs, per_word), **(extra_params or {})}
-    job = run_job(request, "training", backend="kws-dscnn", params=params, origin=SLUG, progress=progress)
+    job = job_submit_and_wait(
+        request, "training", backend="kws-dscnn", params=params, origin=SLUG, progress=progress
+    )
     return render_training(job.result["version"], job.result["losses"], job.result["metrics"])
 
 
@@ -87,13 +89,13 @@ def latest_training():
 
 def detect(path, threshold, precision, *, request, progress=None):
     """Run the spotter as a job; return (timeline figure, detection rows, summary)."""
-    from demos.common import run_job
+    from demos.common import job_submit_and_wait
     from demos.keyword_spotting.analysis import detection_rows, detection_summary
     from demos.keyword_spotting.plots import timeline_figure
 
     samples = _load(path)
     params = {"threshold": float(threshold), "quantised": precision != "float32"}
-    job = run_job(request, "keyword-spotting", backend="dscnn", audio={"audio": path}, params=params,
+    job = job_submit_and_wait(request, "keyword-spotting", backend="dscnn", audio={"audio": path}, params=params,
                   origin=SLUG, progress=progress)  # fmt: skip
     result = job.result
     return (

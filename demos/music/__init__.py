@@ -45,12 +45,12 @@ def _load(path, sr: int, limits: AudioLimits | None = None):
 
 def transcribe(path, *, request, progress=None):
     """Returns (piano roll, MIDI path, resynthesis (sr, samples), note rows, text summary)."""
-    from demos.common import result_path, run_job
+    from demos.common import job_submit_and_wait, result_path
     from demos.music.notes import RENDER_SR, note_rows, notes_from_result, render, summarise
     from demos.music.plots import piano_roll_figure
 
     _load(path, 16000)  # refuse unreadable audio before queueing a job
-    job = run_job(request, "audio-to-midi", audio={"audio": path}, origin=SLUG, progress=progress)
+    job = job_submit_and_wait(request, "audio-to-midi", audio={"audio": path}, origin=SLUG, progress=progress)
     notes = notes_from_result(job.result["notes"])
     midi_path = result_path(job, "transcription.mid")
     audio = render(Path(midi_path).read_bytes())
@@ -78,7 +78,7 @@ def generate(version, length, temperature, seed, *, request, progress=None):
     """Returns (piano roll, MIDI path, rendered audio (sr, samples), text summary)."""
     import gradio as gr
 
-    from demos.common import result_path, run_job
+    from demos.common import job_submit_and_wait, result_path
     from demos.music.notes import RENDER_SR, notes_from_result, render, summarise
     from demos.music.plots import piano_roll_figure
     from demos.music.versions import versions_newest_first
@@ -90,7 +90,7 @@ def generate(version, length, temperature, seed, *, request, progress=None):
         params["version"] = version
     if seed not in (None, ""):
         params["seed"] = int(seed)
-    job = run_job(
+    job = job_submit_and_wait(
         request, "music-generation", backend=GENERATOR, params=params, origin=SLUG, progress=progress
     )
     notes = notes_from_result(job.result["notes"])
@@ -120,13 +120,15 @@ def show_version(version):
 
 def train_version(steps, max_files, seed, *, request, progress=None):
     """Returns (new version, versions newest first, loss figure, text summary)."""
-    from demos.common import run_job
+    from demos.common import job_submit_and_wait
     from demos.music.versions import versions_newest_first
 
     params = {"steps": int(steps), "seed": int(seed or 0)}
     if max_files:
         params["max_files"] = int(max_files)
-    job = run_job(request, "training", backend=TRAINER, params=params, origin=SLUG, progress=progress)
+    job = job_submit_and_wait(
+        request, "training", backend=TRAINER, params=params, origin=SLUG, progress=progress
+    )
     version = job.result["version"]
     figure, summary = show_version(version)
     return version, versions_newest_first(), figure, summary

@@ -29,15 +29,15 @@ def _resynthesis_experiment() -> tuple[str, dict]:
 
     from demos.music.notes import RENDER_SR, notes_from_midi, render
     from demos.samples import SCALE_C_MAJOR
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
-    first = run_engine("audio-to-midi", audio_paths={"audio": SCALE_C_MAJOR}).output.files[
+    first = engine_infer("audio-to-midi", audio_paths={"audio": SCALE_C_MAJOR}).output.files[
         "transcription.mid"
     ]
     with tempfile.TemporaryDirectory() as folder:
         wav = Path(folder) / "resynthesis.wav"
         sf.write(str(wav), render(first), RENDER_SR, subtype="PCM_16")
-        second = run_engine("audio-to-midi", audio_paths={"audio": wav}).output.files["transcription.mid"]
+        second = engine_infer("audio-to-midi", audio_paths={"audio": wav}).output.files["transcription.mid"]
     before = [n.pitch for n in notes_from_midi(first)]
     after = [n.pitch for n in notes_from_midi(second)]
     answer = RESYNTH_CHOICES[0] if before == after else RESYNTH_CHOICES[1]

@@ -7,6 +7,9 @@ from workers.engines.music_symbolic import CAPABILITY_DIR, trained_versions
 
 
 def versions_newest_first() -> list[str]:
+    from workers.model_store import trained_versions_sync
+
+    trained_versions_sync(capability="music-generation")  # trained on a worker, maybe on another host
     return list(reversed(trained_versions()))
 
 

@@ -99,7 +99,7 @@ def separate(path, method, *, request, progress=None):
     matrix figure)."""
     import gradio as gr
 
-    from demos.common import result_path, run_job
+    from demos.common import job_submit_and_wait, result_path
     from demos.separation.plots import stems_figure
 
     if not path:
@@ -107,7 +107,9 @@ def separate(path, method, *, request, progress=None):
     if method not in METHODS:
         raise gr.Error(f"Choose one of the methods: {', '.join(METHODS)}.")
     mixture = _load(path)
-    job = run_job(request, CAPABILITY, backend=method, audio={"audio": path}, origin=SLUG, progress=progress)
+    job = job_submit_and_wait(
+        request, CAPABILITY, backend=method, audio={"audio": path}, origin=SLUG, progress=progress
+    )
     paths = {name: result_path(job, f"{name}.wav") for name in job.result["stems"]}
     stems = {name: _load(p) for name, p in paths.items()}
     figure = stems_figure(mixture, stems, SR)

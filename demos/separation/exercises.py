@@ -16,12 +16,12 @@ def _improvements(mixture, method: str) -> dict[str, float]:
     from demos.separation.references import identify, target_signals
     from demos.separation.scoring import best_assignment, improvement, si_sdr, si_sdr_matrix
     from workers.audio_io import load_audio
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
     samples = load_audio(mixture, target_sr=SR).samples
     stems = {
         k: a
-        for k, (a, _) in run_engine(
+        for k, (a, _) in engine_infer(
             "separation", backend=method, audio_paths={"audio": mixture}
         ).output.audio.items()
     }

@@ -6,7 +6,7 @@ from one more job each. The shipped set's embeddings are precomputed (make_speak
 the map, the EER and the DET curve are numpy in the web process.
 """
 
-from demos.common import run_job
+from demos.common import job_submit_and_wait
 
 SLUG = "speaker-verification"
 CAPABILITY = "speaker-embedding"
@@ -82,7 +82,7 @@ def det_panel(threshold: float):
 def _embedding(request, path: str, progress) -> list[float]:
     from demos.speaker_verification.speaker_set import shipped_speaker_set
 
-    job = run_job(
+    job = job_submit_and_wait(
         request, CAPABILITY, backend=shipped_speaker_set().backend, audio={"audio": path},
         origin=SLUG, progress=progress,
     )  # fmt: skip
@@ -102,7 +102,7 @@ def verify(enrolment, test, threshold, *, request, progress=None):
     if not enrolment or not test:
         raise gr.Error("Give two clips: an enrolment clip and a test clip (upload, record or pick a sample).")
     shipped = shipped_speaker_set()
-    job = run_job(
+    job = job_submit_and_wait(
         request, CAPABILITY, backend=shipped.backend, audio={"enrolment": enrolment, "test": test},
         params={"threshold": float(threshold)}, origin=SLUG, progress=progress,
     )  # fmt: skip

@@ -17,13 +17,13 @@ SENTENCES_USED = (0, 1)  # every voice, two sentences: 12 clips, 6 same-voice an
 
 def _text_vs_voice_experiment() -> tuple[str, dict]:
     from demos.speaker_verification.speaker_set import shipped_speaker_set
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
     shipped = shipped_speaker_set()
     clips = [i for i, n in enumerate(shipped.sentences) if n in SENTENCES_USED]
     vectors = {
         i: np.array(
-            run_engine(
+            engine_infer(
                 "speaker-embedding", backend=shipped.backend, audio_paths={"audio": shipped.files[i]}
             ).output.data["embedding"]
         )

@@ -86,10 +86,10 @@ def make_clips() -> list[dict]:
 
 def embed_clips(clips: list[dict]) -> None:
     """Add each clip's embedding, computed by the real engine through the workers' code path."""
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
     for clip in clips:
-        outcome = run_engine(
+        outcome = engine_infer(
             "speaker-embedding", backend=BACKEND, audio_paths={"audio": SPEAKERS_DIR / clip["file"]}
         )
         clip["embedding"] = outcome.output.data["embedding"]

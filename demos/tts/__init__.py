@@ -63,7 +63,7 @@ def speak(text, backend, voice, speed, pitch, *, request, progress=None):
     """Returns (audio path, text alternative, phonemes, figure, summary, notes, download path)."""
     import gradio as gr
 
-    from demos.common import result_path, run_job
+    from demos.common import job_submit_and_wait, result_path
     from demos.tts.analysis import summarise
     from demos.tts.plots import speech_figure
 
@@ -73,7 +73,7 @@ def speak(text, backend, voice, speed, pitch, *, request, progress=None):
     except TextRefused as exc:
         raise gr.Error(str(exc)) from exc
     params = {"voice": voice or None, "speed": float(speed), "pitch_semitones": float(pitch)}
-    job = run_job(
+    job = job_submit_and_wait(
         request,
         CAPABILITY,
         backend=backend,

@@ -9,10 +9,12 @@ _RATIOS = (2 / 3, 1.0, 1.5)
 
 
 def _speed_experiment() -> tuple[str, dict]:
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
     durations = {
-        speed: run_engine("tts", backend=BACKEND, text=TEXT, params={"speed": speed}).output.data["duration"]
+        speed: engine_infer("tts", backend=BACKEND, text=TEXT, params={"speed": speed}).output.data[
+            "duration"
+        ]
         for speed in (1.0, 1.5)
     }
     ratio = durations[1.5] / durations[1.0]

@@ -46,7 +46,7 @@ def _stage(progress, index: int, count: int, label: str):
 
 def detect(path, threshold, webrtc_mode, *, request, progress=None):
     """Run Silero and WebRTC as jobs; return (run, figure, summary, table rows, segment choices)."""
-    from demos.common import run_job
+    from demos.common import job_submit_and_wait
     from demos.vad.analysis import EngineScores, VadRun, webrtc_threshold
 
     samples = _load(path)
@@ -54,7 +54,7 @@ def detect(path, threshold, webrtc_mode, *, request, progress=None):
     params = {"silero": {"threshold": float(threshold)}, "webrtc": {"threshold": webrtc_threshold(mode)}}
     results = {}
     for index, backend in enumerate(("silero", "webrtc")):
-        job = run_job(
+        job = job_submit_and_wait(
             request, "vad", backend=backend, audio={"audio": path}, params=params[backend], origin="vad",
             progress=_stage(progress, index, 2, backend),
         )  # fmt: skip

@@ -14,9 +14,9 @@ NOISE_CHOICES = ("It goes up", "It goes down", "It stays within 2 points")
 
 def speech_percent(backend: str, path: Path) -> float:
     """Percentage of the clip the engine calls speech, at the default threshold (WebRTC mode 2)."""
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
-    outcome = run_engine("vad", backend=backend, audio_paths={"audio": path}, params={"threshold": 0.5})
+    outcome = engine_infer("vad", backend=backend, audio_paths={"audio": path}, params={"threshold": 0.5})
     return 100.0 * outcome.output.data["speech_seconds"] / outcome.audio_seconds
 
 

@@ -9,7 +9,7 @@ VOICE_CLONING_RETENTION_HOURS (manage.py purge_voice_references).
 
 from pathlib import Path
 
-from demos.common import result_path, run_job
+from demos.common import job_submit_and_wait, result_path, stored_file_local_path
 from demos.samples import SPEECH_EN, SPEECH_EN_F
 
 SLUG = "voice-cloning"
@@ -88,7 +88,7 @@ def sample_reading(nonce: str, reader: str, *, request, progress=None) -> str:
     voice = SAMPLE_READERS.get(reader) or reader
     if voice not in SAMPLE_READERS.values():
         raise gr.Error("Pick one of the sample voices.")
-    job = run_job(
+    job = job_submit_and_wait(
         request, "tts", backend="espeak-ng", text=challenge.phrase,
         params={"voice": voice, "speed": ESPEAK_CONSENT_WPM_FACTOR}, origin=SLUG, progress=progress,
     )  # fmt: skip
@@ -146,8 +146,8 @@ def check_consent(reference, consent, nonce, *, request, progress=None):
         challenge = consent_challenge_open(user=user, nonce=nonce)
     except ConsentRefused as exc:
         raise _refusal(exc) from exc
-    heard = run_job(request, "asr", audio={"audio": consent}, origin=SLUG, progress=progress)
-    voice = run_job(
+    heard = job_submit_and_wait(request, "asr", audio={"audio": consent}, origin=SLUG, progress=progress)
+    voice = job_submit_and_wait(
         request, "speaker-embedding", audio={"enrolment": reference, "test": consent},
         origin=SLUG, progress=progress,
     )  # fmt: skip
@@ -183,13 +183,13 @@ def clone(text, recording_id, *, request, progress=None):
         raise gr.Error("Type the text the cloned voice should say.")
     if len(text) > MAX_TEXT_CHARS:
         raise gr.Error(f"The text has {len(text)} characters; at most {MAX_TEXT_CHARS} here.")
-    reference = recording.reference.path
-    job = run_job(
+    reference = stored_file_local_path(recording.reference, folder=f"voice-cloning/{recording.pk}")
+    job = job_submit_and_wait(
         request, CAPABILITY, backend=DEFAULT_BACKEND, audio={"reference": reference}, text=text,
-        origin=SLUG, progress=progress,
+        params={"consent_recording": recording.pk}, origin=SLUG, progress=progress,
     )  # fmt: skip
     cloned = result_path(job, "cloned.wav")
-    scored = run_job(
+    scored = job_submit_and_wait(
         request, "speaker-embedding", audio={"enrolment": reference, "test": cloned},
         origin=SLUG, progress=progress,
     )  # fmt: skip

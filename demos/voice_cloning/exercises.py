@@ -13,18 +13,18 @@ def _clone_passes_experiment() -> tuple[str, dict]:
     import soundfile as sf
 
     from demos.samples import SPEECH_EN_F
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
     with tempfile.TemporaryDirectory() as tmp:
-        cloned = run_engine(
+        cloned = engine_infer(
             "voice-cloning", backend="piper-world", audio_paths={"reference": SPEECH_EN_F}, text=TEXT
         ).output.audio["cloned"]
-        plain = run_engine("tts", backend="piper", text=TEXT).output.audio["speech"]
+        plain = engine_infer("tts", backend="piper", text=TEXT).output.audio["speech"]
         scores = {}
         for name, (audio, sr) in (("cloned", cloned), ("plain", plain)):
             path = Path(tmp) / f"{name}.wav"
             sf.write(path, audio, sr)
-            data = run_engine(
+            data = engine_infer(
                 "speaker-embedding", audio_paths={"enrolment": SPEECH_EN_F, "test": path}
             ).output.data
             scores[name] = data["score"]

@@ -101,12 +101,13 @@ def voice_references_purge(
     hours = settings.VOICE_CLONING_RETENTION_HOURS if retention_hours is None else retention_hours
     cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
     recordings = list(ConsentRecording.objects.filter(created__lt=cutoff))
+    emptied = 0
     for recording in recordings:
+        if recording.reference or recording.consent_audio:
+            emptied += 1
         recording.reference.delete(save=False)
         recording.consent_audio.delete(save=False)
-    ConsentRecording.objects.filter(pk__in=[r.pk for r in recordings]).delete()
-    # a challenge whose recording is still kept stays with it (deleting it would cascade, files left behind)
-    challenges = ConsentChallenge.objects.filter(created__lt=cutoff, recording__isnull=True).delete()[0]
+        ConsentRecording.objects.filter(pk=recording.pk).update(reference="", consent_audio="")
     job_files = 0
     for model in (JobInputFile, JobResultFile):
         rows = list(model.objects.filter(job__origin=SLUG, job__created_at__lt=cutoff))
@@ -114,4 +115,14 @@ def voice_references_purge(
             row.file.delete(save=False)
         model.objects.filter(pk__in=[r.pk for r in rows]).delete()
         job_files += len(rows)
-    return PurgeReport(len(recordings), challenges, job_files, cutoff)
+    # The consent record (who, when, which phrase, what the checks measured) is the proof behind
+    # every clone made from it: it stays while any cloned audio exists, and not a moment longer.
+    cloned_from = set(
+        JobResultFile.objects.filter(job__origin=SLUG, job__capability="voice-cloning").values_list(
+            "job__params__consent_recording", flat=True
+        )
+    )
+    ConsentRecording.objects.filter(created__lt=cutoff).exclude(pk__in=cloned_from - {None}).delete()
+    # a challenge whose recording is still kept stays with it (deleting it would cascade)
+    challenges = ConsentChallenge.objects.filter(created__lt=cutoff, recording__isnull=True).delete()[0]
+    return PurgeReport(emptied, challenges, job_files, cutoff)

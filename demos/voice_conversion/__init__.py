@@ -8,7 +8,7 @@ plots is light DSP and runs in this process on the returned WAV.
 
 from pathlib import Path
 
-from demos.common import result_path, run_job
+from demos.common import job_submit_and_wait, result_path
 from workers.audio_io import AudioInputError, AudioLimits, load_audio
 
 SLUG = "voice-conversion"
@@ -62,7 +62,7 @@ def _samples(path: str):
 
 
 def _score(request, a: str, b: str, progress) -> float:
-    job = run_job(
+    job = job_submit_and_wait(
         request, "speaker-embedding", audio={"enrolment": a, "test": b}, origin=SLUG, progress=progress
     )
     return float(job.result["score"])
@@ -90,7 +90,7 @@ def convert(source, target, *, request, progress=None):
 
     if not source or not target:
         raise gr.Error("Give two clips: the source speech and a clip of the target speaker.")
-    job = run_job(
+    job = job_submit_and_wait(
         request, CAPABILITY, backend=DEFAULT_BACKEND, audio={"source": source, "target": target},
         origin=SLUG, progress=progress,
     )  # fmt: skip

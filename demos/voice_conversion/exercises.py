@@ -10,9 +10,9 @@ def similarity_rise(source_path, target_path) -> dict[str, float]:
     """Cosine similarities (speaker encoder) of source and of WORLD-converted speech to the target."""
     from workers.audio_io import load_audio
     from workers.engines.registry import get_engine
-    from workers.engines.runner import run_engine
+    from workers.engines.runner import engine_infer
 
-    converted = run_engine(
+    converted = engine_infer(
         "voice-conversion", backend="world", audio_paths={"source": source_path, "target": target_path}
     ).output.audio["converted"][0]
     encoder = get_engine("speaker-embedding")

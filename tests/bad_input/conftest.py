@@ -51,7 +51,7 @@ def assert_inside_media_root(path: str, media_root: Path) -> None:
 
 @pytest.fixture
 def no_enqueue(monkeypatch):
-    """Keep jobs in the queue (no broker) so the test runs them itself with job_run."""
+    """Keep jobs in the queue (no broker) so the test runs them itself with job_attempt_execute."""
     monkeypatch.setattr("workers.services.job_enqueue", lambda job: None)
 
 
@@ -64,9 +64,9 @@ def learner_request(client, learner) -> FakeGradioRequest:
 @pytest.fixture
 def inline_jobs(monkeypatch):
     """Each submitted job runs in this process at once (the task's own logic, no broker)."""
-    from workers.execution import job_run
+    from workers.execution import job_attempt_execute
 
-    monkeypatch.setattr("workers.services.job_enqueue", lambda job: job_run(job_id=str(job.id)))
+    monkeypatch.setattr("workers.services.job_enqueue", lambda job: job_attempt_execute(job_id=str(job.id)))
     monkeypatch.setattr("workers.services.transaction.on_commit", lambda fn, using=None, robust=False: fn())
 
 

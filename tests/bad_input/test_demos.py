@@ -1,11 +1,11 @@
 """The bad-input corpus through the Gradio demos, called as Gradio calls them: the fundamentals
-lab (decodes uploads in the web process) and run_job (every demo that runs a job)."""
+lab (decodes uploads in the web process) and job_submit_and_wait (every demo that runs a job)."""
 
 import gradio as gr
 import pytest
 
 from demos import fundamentals
-from demos.common import run_job
+from demos.common import job_submit_and_wait
 from tests.bad_input.conftest import ACCEPTED, CORPUS, REFUSED, TRAVERSAL_NAME, assert_inside_media_root
 from workers.models import InferenceJob
 
@@ -69,7 +69,7 @@ def test_lab_without_a_clip_asks_for_one():
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_job_demo_shows_the_specific_message_for_a_bad_file(learner_request, inline_jobs, name):
     with pytest.raises(gr.Error) as shown:
-        run_job(learner_request, "vad", audio={"audio": CORPUS / name}, origin="demo:vad")
+        job_submit_and_wait(learner_request, "vad", audio={"audio": CORPUS / name}, origin="demo:vad")
 
     expected = "The file for 'audio' is empty (0 bytes)." if name == "empty.wav" else REFUSED[name]
     assert shown.value.message == expected
@@ -78,14 +78,14 @@ def test_job_demo_shows_the_specific_message_for_a_bad_file(learner_request, inl
 
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
 def test_job_demo_runs_unusual_but_legal_audio(learner_request, inline_jobs, name):
-    job = run_job(learner_request, "vad", audio={"audio": CORPUS / name}, origin="demo:vad")
+    job = job_submit_and_wait(learner_request, "vad", audio={"audio": CORPUS / name}, origin="demo:vad")
 
     assert job.status == "succeeded"
 
 
 def test_job_demo_refuses_the_500_mb_file_without_storing_it(learner_request, inline_jobs, large_files):
     with pytest.raises(gr.Error) as shown:
-        run_job(learner_request, "vad", audio={"audio": large_files["five_hundred_mb"]})
+        job_submit_and_wait(learner_request, "vad", audio={"audio": large_files["five_hundred_mb"]})
 
     assert shown.value.message == "The file for 'audio' is 500.0 MB; the limit is 50 MB."
     assert InferenceJob.objects.count() == 0
@@ -100,7 +100,7 @@ def test_job_demo_with_a_traversal_path_stores_inside_the_media_root(
     (tmp_path / "etc").mkdir()
     (tmp_path / "etc" / "passwd.wav").write_bytes((CORPUS / "pcm_16.wav").read_bytes())
 
-    job = run_job(learner_request, "vad", audio={"audio": f"{folder}/{TRAVERSAL_NAME}"})
+    job = job_submit_and_wait(learner_request, "vad", audio={"audio": f"{folder}/{TRAVERSAL_NAME}"})
 
     stored = job.inputs.get()
     assert stored.original_name == "passwd.wav"

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
 from tests.bad_input.conftest import ACCEPTED, CORPUS, REFUSED, TRAVERSAL_NAME, assert_inside_media_root
-from workers.execution import job_run
+from workers.execution import job_attempt_execute
 from workers.models import InferenceJob
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_bad_file_job_page_shows_the_reason(client, learner, no_enqueue, name):
 
     response = _post_file(client, CORPUS / name)
     job = InferenceJob.objects.get()
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
     page = client.get(response["Location"])
     status = client.get(f"/jobs/{job.id}/status/").json()
 
@@ -107,7 +107,7 @@ def test_unusual_but_legal_audio_succeeds_through_the_form(client, learner, no_e
 
     response = _post_file(client, CORPUS / name)
     job = InferenceJob.objects.get()
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
 
     assert response.status_code == 302
     assert client.get(f"/jobs/{job.id}/status/").json()["status"] == "succeeded"

@@ -1,4 +1,4 @@
-"""The bad-input corpus through the job path (job_submit, then job_run as a worker runs it):
+"""The bad-input corpus through the job path (job_submit, then job_attempt_execute as a worker runs it):
 a refused file fails its job with the reason, legal audio succeeds, nothing is left stuck."""
 
 import pytest
@@ -11,7 +11,7 @@ from tests.bad_input.conftest import (
     assert_inside_media_root,
     upload,
 )
-from workers.execution import job_run
+from workers.execution import job_attempt_execute
 from workers.models import InferenceJob
 from workers.services import JobRefused, UploadedInput, job_submit
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def _run(user, path, name=None) -> InferenceJob:
     job = job_submit(user=user, capability="vad", files=[upload(path, name)])
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
     job.refresh_from_db()
     assert job.is_finished and job.finished_at is not None  # never left queued or running
     return job
@@ -80,7 +80,7 @@ def test_two_hour_file_is_refused_by_size_or_fails_from_its_header(
             user=learner, capability="vad", files=[UploadedInput("audio", f, path.name, path.stat().st_size)]
         )
     try:
-        job_run(job_id=str(job.id))
+        job_attempt_execute(job_id=str(job.id))
         job.refresh_from_db()
         assert (job.status, job.error) == (
             "failed",

@@ -4,7 +4,7 @@ right-to-left scripts, HTML and script tags (kept exactly, escaped wherever they
 import pytest
 from django.utils.html import escape
 
-from workers.execution import job_run
+from workers.execution import job_attempt_execute
 from workers.models import InferenceJob
 from workers.services import JobRefused, job_submit
 
@@ -19,7 +19,7 @@ SPEAKABLE = {"emoji": EMOJI, "right-to-left": RIGHT_TO_LEFT, "markup": MARKUP}
 
 def _tts(user, text: str) -> InferenceJob:
     job = job_submit(user=user, capability="tts", backend="espeak-ng", text=text)
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
     job.refresh_from_db()
     return job
 
@@ -55,7 +55,7 @@ def test_text_through_the_form_is_escaped_on_the_job_page(client, learner, no_en
 
     response = client.post("/jobs/new/tts/", {"backend": "espeak-ng", "text": text, "params": ""})
     job = InferenceJob.objects.get()
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
     page = client.get(response["Location"]).content.decode()
 
     assert response.status_code == 302
@@ -68,7 +68,7 @@ def test_empty_text_through_the_form_shows_the_reason(client, learner, no_enqueu
 
     response = client.post("/jobs/new/tts/", {"backend": "espeak-ng", "text": "", "params": ""})
     job = InferenceJob.objects.get()
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
     page = client.get(response["Location"]).content.decode()
 
     assert "There is no text to speak." in page

@@ -278,7 +278,7 @@ def all_kinds_of_assignment(cohort, roadmap):
     AssignmentFactory(cohort=cohort, kind="mock", level="mid", question_count=2)
 
 
-QUERY_BOUND = 18  # session, user, cohort and owners, then a fixed set for the page
+QUERY_BOUND = 20  # session, user, cohort and owners, then a fixed set for the page (2 for challenges)
 
 
 @pytest.mark.parametrize("learners", [30, 60])

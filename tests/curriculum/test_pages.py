@@ -59,7 +59,7 @@ def test_phase_page_lists_topics_with_status(client, learner, roadmap_data, djan
     TopicProgressFactory(user=learner, topic=topics[0], status="done")
     client.force_login(learner)
 
-    with django_assert_max_num_queries(7):  # one of them: the phases for previous/next links
+    with django_assert_max_num_queries(8):  # two of them: the previous/next phases, mastered topics
         response = client.get(reverse("curriculum:phase", args=[phases[0].slug]))
 
     html = response.content.decode()

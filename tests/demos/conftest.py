@@ -28,7 +28,7 @@ def inline_jobs(monkeypatch):
     """Run each submitted job in this process as soon as it is submitted (the task's own logic,
     no broker; test transactions never commit). The real-worker path is covered by
     tests/workers/test_jobs_worker.py."""
-    from workers.execution import job_run
+    from workers.execution import job_attempt_execute
 
-    monkeypatch.setattr("workers.services.job_enqueue", lambda job: job_run(job_id=str(job.id)))
+    monkeypatch.setattr("workers.services.job_enqueue", lambda job: job_attempt_execute(job_id=str(job.id)))
     monkeypatch.setattr("workers.services.transaction.on_commit", lambda fn, using=None, robust=False: fn())

@@ -3,7 +3,7 @@
 import gradio as gr
 import pytest
 
-from demos.common import model_card_markdown, request_user, run_job
+from demos.common import job_submit_and_wait, model_card_markdown, request_user
 from demos.samples import SPEECH_EN
 from workers.models import InferenceJob
 
@@ -17,12 +17,14 @@ def test_request_user_reads_the_django_session(learner_request, learner, visitor
 
 def test_visitors_cannot_run_jobs(visitor_request):
     with pytest.raises(gr.Error, match="Log in to run this demo"):
-        run_job(visitor_request, "vad", audio={"audio": SPEECH_EN})
+        job_submit_and_wait(visitor_request, "vad", audio={"audio": SPEECH_EN})
     assert InferenceJob.objects.count() == 0
 
 
 def test_run_job_returns_the_finished_job_of_the_learner(learner_request, learner, inline_jobs):
-    job = run_job(learner_request, "vad", backend="silero", audio={"audio": SPEECH_EN}, origin="vad")
+    job = job_submit_and_wait(
+        learner_request, "vad", backend="silero", audio={"audio": SPEECH_EN}, origin="vad"
+    )
 
     assert job.owner == learner and job.status == "succeeded" and job.origin == "vad"
 
@@ -32,14 +34,14 @@ def test_failed_job_becomes_a_gradio_error(learner_request, inline_jobs, tmp_pat
     junk.write_text("not audio\n" * 100)
 
     with pytest.raises(gr.Error, match="not audio we can read"):
-        run_job(learner_request, "vad", audio={"audio": junk})
+        job_submit_and_wait(learner_request, "vad", audio={"audio": junk})
 
 
 def test_quota_refusal_becomes_a_gradio_error(learner_request, settings):
     settings.JOB_MAX_PER_DAY_PER_USER = 0
 
     with pytest.raises(gr.Error, match="daily limit"):
-        run_job(learner_request, "vad", audio={"audio": SPEECH_EN})
+        job_submit_and_wait(learner_request, "vad", audio={"audio": SPEECH_EN})
 
 
 def test_model_card_names_package_licence_and_limits():

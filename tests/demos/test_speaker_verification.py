@@ -18,7 +18,7 @@ from demos.speaker_verification.scoring import (
     trials,
 )
 from demos.speaker_verification.speaker_set import shipped_speaker_set
-from workers.engines.runner import run_engine
+from workers.engines.runner import engine_infer
 from workers.models import InferenceJob
 
 
@@ -84,7 +84,7 @@ def test_shipped_set_is_every_voice_saying_every_sentence():
 def test_shipped_embeddings_match_the_engine_today():
     """A stale speakers.json (engine or clips changed) would put learners' clips on the wrong map."""
     shipped = shipped_speaker_set()
-    data = run_engine("speaker-embedding", backend=shipped.backend, audio_paths={"audio": shipped.files[0]})
+    data = engine_infer("speaker-embedding", backend=shipped.backend, audio_paths={"audio": shipped.files[0]})
 
     assert float(np.dot(data.output.data["embedding"], shipped.embeddings[0])) > 0.999
 

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from curriculum.content_loader import ContentError, load_curriculum
 from quiz.content_loader import load_question_bank
+from quiz.importing import question_bank_import
 from quiz.models import Attempt, KeyPoint, Option, Question
-from quiz.services import question_bank_import
 from tests.factories import UserFactory
 from tests.quiz.conftest import question_data
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from demos.samples import SPEECH_EN
 from workers.engines.registry import engine_availability, engine_classes
-from workers.execution import job_run
+from workers.execution import job_attempt_execute
 from workers.models import InferenceJob
 from workers.services import UploadedInput, job_submit
 
@@ -26,7 +26,7 @@ def vad_job(learner, monkeypatch):
         user=learner, capability="vad", backend="silero", origin="test",
         files=[UploadedInput("audio", io.BytesIO(data), SPEECH_EN.name, len(data))],
     )  # fmt: skip
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     InferenceJob.objects.filter(id=job.id).update(created_at=job.started_at - timedelta(seconds=7))

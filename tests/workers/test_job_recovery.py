@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from demos.samples import SPEECH_EN
 from tests.processes import celery_client_broker, celery_worker_process, private_redis
-from workers.execution import job_run
+from workers.execution import job_attempt_execute
 from workers.models import InferenceJob
 from workers.services import UploadedInput, job_submit, jobs_requeue_stale
 
@@ -34,7 +34,7 @@ def test_duplicate_message_for_a_job_a_live_worker_holds_is_ignored(learner, sen
     job = job_submit(user=learner, capability="vad", files=[_upload()])
     InferenceJob.objects.filter(id=job.id).update(status="running", attempts=1, heartbeat_at=timezone.now())
 
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
 
     job.refresh_from_db()
     assert job.status == "running" and job.attempts == 1
@@ -46,7 +46,7 @@ def test_job_with_a_stopped_heartbeat_is_taken_over(learner, sent, settings):
     silent_since = timezone.now() - timedelta(seconds=4 * settings.JOB_HEARTBEAT_SECONDS)
     InferenceJob.objects.filter(id=job.id).update(status="running", attempts=1, heartbeat_at=silent_since)
 
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
 
     job.refresh_from_db()
     assert job.status == "succeeded" and job.attempts == 2

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from demos.samples import SPEECH_EN
-from workers.execution import job_run
+from workers.execution import job_attempt_execute
 from workers.models import InferenceJob
 from workers.services import JobRefused, UploadedInput, job_cancel, job_submit
 
@@ -29,7 +29,7 @@ def test_vad_job_runs_and_stores_result_and_timings(learner, no_enqueue, django_
     with django_capture_on_commit_callbacks(execute=True):
         job = job_submit(user=learner, capability="vad", backend="silero", files=[upload()], origin="test")
 
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
 
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
@@ -45,7 +45,7 @@ def test_vad_job_runs_and_stores_result_and_timings(learner, no_enqueue, django_
 def test_result_audio_files_are_written_and_owned(learner, no_enqueue, client):
     job = job_submit(user=learner, capability="enhancement", backend="spectral-gating", files=[upload()])
 
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
 
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
@@ -64,7 +64,7 @@ def test_undecodable_input_fails_with_a_specific_message(learner, no_enqueue):
         files=[UploadedInput("audio", io.BytesIO(text), "notes.wav", len(text))],
     )
 
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
 
     job.refresh_from_db()
     assert job.status == "failed"
@@ -74,7 +74,7 @@ def test_undecodable_input_fails_with_a_specific_message(learner, no_enqueue):
 def test_engine_error_fails_the_job_with_its_message(learner, no_enqueue):
     job = job_submit(user=learner, capability="tts", text="   ")
 
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
 
     job.refresh_from_db()
     assert job.status == "failed" and job.error == "There is no text to speak."
@@ -82,11 +82,11 @@ def test_engine_error_fails_the_job_with_its_message(learner, no_enqueue):
 
 def test_finished_job_is_not_run_again(learner, no_enqueue):
     job = job_submit(user=learner, capability="vad", backend="silero", files=[upload()])
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
     job.refresh_from_db()
     first_result, first_finish = job.result, job.finished_at
 
-    job_run(job_id=str(job.id))  # a re-delivered message
+    job_attempt_execute(job_id=str(job.id))  # a re-delivered message
 
     job.refresh_from_db()
     assert job.attempts == 1 and job.result == first_result and job.finished_at == first_finish
@@ -96,7 +96,7 @@ def test_job_that_killed_its_worker_too_often_fails_with_that_reason(learner, no
     job = job_submit(user=learner, capability="vad", files=[upload()])
     InferenceJob.objects.filter(id=job.id).update(status="running", attempts=settings.JOB_MAX_ATTEMPTS)
 
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
 
     job.refresh_from_db()
     assert job.status == "failed"
@@ -107,7 +107,7 @@ def test_cancelled_queued_job_never_runs(learner, no_enqueue):
     job = job_submit(user=learner, capability="vad", files=[upload()])
 
     assert job_cancel(job=job, user=learner) is True
-    job_run(job_id=str(job.id))
+    job_attempt_execute(job_id=str(job.id))
 
     job.refresh_from_db()
     assert job.status == "cancelled" and job.result is None and job.attempts == 0

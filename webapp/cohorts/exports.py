@@ -10,10 +10,11 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
-from django.db.models import Sum
+from django.db.models import BooleanField, QuerySet, Sum, Value
 from django.urls import reverse
 
-from quiz.models import Attempt
+from curriculum.models import TopicProgress
+from quiz.models import Attempt, MockInterview
 from webapp.cohorts import selectors
 from webapp.cohorts.models import Cohort
 
@@ -98,12 +99,14 @@ VERBS = {
     "attempted": "http://adlnet.gov/expapi/verbs/attempted",
     "answered": "http://adlnet.gov/expapi/verbs/answered",
     "completed": "http://adlnet.gov/expapi/verbs/completed",
+    "scored": "http://adlnet.gov/expapi/verbs/scored",
 }
 ACTIVITY_TYPES = {
     "cohort": "http://adlnet.gov/expapi/activities/course",
     "topic": "http://adlnet.gov/expapi/activities/lesson",
     "question": "http://adlnet.gov/expapi/activities/question",
     "mock": "http://adlnet.gov/expapi/activities/assessment",
+    "challenge": "http://adlnet.gov/expapi/activities/performance",
 }
 LANGUAGE = "en-GB"
 
@@ -113,9 +116,14 @@ class XapiBuilder:
     "https://soundpath.example/"). Statement ids are derived from what they describe, so
     exporting twice gives the same ids and a record store keeps one copy."""
 
-    def __init__(self, *, cohort: Cohort, base_url: str):
+    def __init__(self, *, cohort: Cohort | None, base_url: str):
         self.base = base_url if base_url.endswith("/") else base_url + "/"
-        self.grouping = self.activity(reverse("cohorts:dashboard", args=[cohort.id]), "cohort", cohort.name)
+        # A learner's own export has no cohort around it: statements then carry no grouping.
+        self.grouping = (
+            self.activity(reverse("cohorts:dashboard", args=[cohort.id]), "cohort", cohort.name)
+            if cohort
+            else None
+        )
 
     def url(self, path: str) -> str:
         return urljoin(self.base, path.lstrip("/"))
@@ -132,7 +140,10 @@ class XapiBuilder:
     ) -> dict:
         username, display = user
         parents = extra.pop("parents", [])
-        context_activities = {"grouping": [self.grouping], **({"parent": parents} if parents else {})}
+        context_activities = {
+            **({"grouping": [self.grouping]} if self.grouping else {}),
+            **({"parent": parents} if parents else {}),
+        }
         return {
             "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.base}xapi/{key}/{verb}")),
             "actor": {
@@ -154,19 +165,35 @@ class XapiBuilder:
 
 def xapi_statements(*, cohort: Cohort, base_url: str) -> Iterator[dict]:
     x = XapiBuilder(cohort=cohort, base_url=base_url)
-    yield from _progress_statements(cohort, x)
-    yield from _attempt_statements(cohort, x)
-    yield from _mock_statements(cohort, x)
+    yield from _progress_statements(selectors.progress_visible(cohort=cohort), x)
+    yield from _attempt_statements(selectors.attempts_visible(cohort=cohort), x)
+    mocks = selectors.mocks_visible(cohort=cohort).annotate(
+        finished_seen=selectors.visible(cohort_id=cohort.id, at="finished_at")
+    )
+    yield from _mock_statements(mocks, x)
+    yield from _challenge_statements(selectors.challenge_attempts_visible(cohort=cohort), x)
+
+
+def learner_xapi_statements(*, user, base_url: str) -> Iterator[dict]:
+    """The same statements for one learner's own data, all of it (their data export)."""
+    x = XapiBuilder(cohort=None, base_url=base_url)
+    seen = Value(True, output_field=BooleanField())
+    progress = TopicProgress.objects.filter(user=user).annotate(started_seen=seen, completed_seen=seen)
+    yield from _progress_statements(progress, x)
+    yield from _attempt_statements(Attempt.objects.filter(user=user), x)
+    yield from _mock_statements(MockInterview.objects.filter(user=user).annotate(finished_seen=seen), x)
+    from webapp.challenges.models import ChallengeAttempt
+
+    yield from _challenge_statements(ChallengeAttempt.objects.filter(user=user, status="scored"), x)
 
 
 def _topic(x: XapiBuilder, slug: str, title: str) -> dict:
     return x.activity(reverse("curriculum:topic", args=[slug]), "topic", title)
 
 
-def _progress_statements(cohort: Cohort, x: XapiBuilder) -> Iterator[dict]:
+def _progress_statements(visible_progress: QuerySet, x: XapiBuilder) -> Iterator[dict]:
     rows = (
-        selectors.progress_visible(cohort=cohort)
-        .order_by("id")
+        visible_progress.order_by("id")
         .values_list(
             "id", "user__username", "user__display_name", "topic__slug", "topic__title", "status",
             "started_at", "completed_at", "started_seen", "completed_seen",
@@ -185,10 +212,9 @@ def _progress_statements(cohort: Cohort, x: XapiBuilder) -> Iterator[dict]:
             )  # fmt: skip
 
 
-def _attempt_statements(cohort: Cohort, x: XapiBuilder) -> Iterator[dict]:
+def _attempt_statements(visible_attempts: QuerySet, x: XapiBuilder) -> Iterator[dict]:
     rows = (
-        selectors.attempts_visible(cohort=cohort)
-        .filter(status=Attempt.Status.GRADED)
+        visible_attempts.filter(status=Attempt.Status.GRADED)
         .order_by("id")
         .values_list(
             "id", "user__username", "user__display_name", "created_at", "question__slug", "question__level",
@@ -234,13 +260,9 @@ def _attempt_statements(cohort: Cohort, x: XapiBuilder) -> Iterator[dict]:
         )  # fmt: skip
 
 
-def _mock_statements(cohort: Cohort, x: XapiBuilder) -> Iterator[dict]:
-    mocks = list(
-        selectors.mocks_visible(cohort=cohort)
-        .annotate(finished_seen=selectors.visible(cohort_id=cohort.id, at="finished_at"))
-        .select_related("user")
-        .order_by("id")
-    )
+def _mock_statements(visible_mocks: QuerySet, x: XapiBuilder) -> Iterator[dict]:
+    """`visible_mocks` carries `finished_seen`: whether the finish may be shown."""
+    mocks = list(visible_mocks.select_related("user").order_by("id"))
     totals = dict(
         Attempt.objects.filter(mock__in=[m.id for m in mocks], status=Attempt.Status.GRADED)
         .values("mock_id")
@@ -260,6 +282,57 @@ def _mock_statements(cohort: Cohort, x: XapiBuilder) -> Iterator[dict]:
                 result={"completion": True, "score": {"scaled": round(scaled, 4)},
                         "duration": f"PT{round((mock.finished_at - mock.started_at).total_seconds())}S"},
             )  # fmt: skip
+
+
+CHALLENGES_HEADER = [
+    "cohort",
+    "learner",
+    "learner_name",
+    "submitted_at",
+    "challenge",
+    "topic_slug",
+    "score",
+    "passed",
+]
+
+
+def challenge_rows(*, cohort: Cohort) -> Iterator[list]:
+    rows = (
+        selectors.challenge_attempts_visible(cohort=cohort)
+        .order_by("user__username", "created_at")
+        .values_list(
+            "user__username", "user__display_name", "created_at", "challenge", "topic_slug", "score", "passed"
+        )
+    )
+    for username, display, created, challenge, topic, score, passed in rows.iterator(chunk_size=CHUNK):
+        yield [cohort.name, _text(username), _text(display), _iso(created), challenge, topic, score, passed]
+
+
+def _challenge_statements(scored_attempts: QuerySet, x: XapiBuilder) -> Iterator[dict]:
+    """One `scored` statement per scored challenge attempt, with the metric's value and pass/fail."""
+    from webapp.challenges.catalog import CHALLENGES
+
+    rows = scored_attempts.order_by("id").values_list(
+        "id",
+        "user__username",
+        "user__display_name",
+        "created_at",
+        "challenge",
+        "topic_slug",
+        "score",
+        "passed",
+    )
+    for pk, username, display, created, slug, topic_slug, score, passed in rows.iterator(chunk_size=CHUNK):
+        challenge = CHALLENGES.get(slug)
+        title = challenge.title if challenge else slug
+        obj = x.activity(reverse("challenges:detail", args=[slug]), "challenge", title)
+        if challenge:
+            obj["definition"]["extensions"] = {x.url("xapi/extensions/metric"): challenge.metric}
+        yield x.statement(
+            key=f"challenge/{pk}", user=(username, display), verb="scored", obj=obj, at=created,
+            result={"score": {"raw": score}, "success": bool(passed), "completion": True},
+            parents=[_topic(x, topic_slug, topic_slug)],
+        )  # fmt: skip
 
 
 def json_lines(statements: Iterable[dict]) -> Iterator[str]:

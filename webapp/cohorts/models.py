@@ -48,6 +48,8 @@ class Membership(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The learner's choice to appear (by display name) on the cohort's challenge leaderboard.
+    on_leaderboard = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["cohort", "joined_at"]

@@ -114,3 +114,9 @@ def assignment_create(
 
 def assignment_delete(*, assignment: Assignment) -> None:
     assignment.delete()
+
+
+def membership_leaderboard_set(*, membership: Membership, visible: bool) -> Membership:
+    membership.on_leaderboard = visible
+    membership.save(update_fields=["on_leaderboard"])
+    return membership

@@ -11,6 +11,7 @@ urlpatterns = [
     path("join/", learner.join, name="join"),
     path("join/<str:code>/", learner.join_link, name="join_link"),
     path("mine/<int:cohort_id>/leave/", learner.leave, name="leave"),
+    path("mine/<int:cohort_id>/leaderboard/", learner.leaderboard_choice, name="leaderboard_choice"),
     path("<int:cohort_id>/", instructor.dashboard, name="dashboard"),
     path("<int:cohort_id>/settings/", instructor.cohort_settings, name="settings"),
     path("<int:cohort_id>/invite/", instructor.invite_regenerate, name="invite_regenerate"),
@@ -33,4 +34,5 @@ urlpatterns = [
     path("<int:cohort_id>/export/progress.csv", exports.progress_csv, name="export_progress"),
     path("<int:cohort_id>/export/attempts.csv", exports.attempts_csv, name="export_attempts"),
     path("<int:cohort_id>/export/xapi.json", exports.xapi_json, name="export_xapi"),
+    path("<int:cohort_id>/export/challenges.csv", exports.challenges_csv, name="export_challenges"),
 ]

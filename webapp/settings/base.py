@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value comes from the environment via `env`."""
 
+import tempfile
 from pathlib import Path
 
 from webapp.env import BASE_DIR, env
@@ -22,6 +23,10 @@ INSTALLED_APPS = [
     "django_celery_results",
     "webapp.accounts",
     "webapp.cohorts",
+    "webapp.privacy",
+    "webapp.ops",
+    "webapp.challenges",
+    "django_prometheus",
     "curriculum",
     "quiz",
     "workers",
@@ -29,6 +34,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -39,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webapp.middleware.ContentSecurityPolicyMiddleware",
     "webapp.middleware.DatabaseUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 # Django pages: own scripts only; inline style attributes (progress bar widths); demos framed from
@@ -110,8 +117,31 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "webapp" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media (uploads, job results, voice references, checkpoints, exports): the local filesystem by
+# default; MEDIA_STORAGE=s3 puts them in S3-compatible object storage (MinIO, Ceph RGW, AWS S3) so
+# that web and workers on different hosts share nothing but the database, the broker and the bucket.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    _media_backend = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default="us-east-1"),
+            "default_acl": None,  # private objects; files reach their owner through Django
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+elif MEDIA_STORAGE == "local":
+    _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ValueError(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_backend,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Serve files straight from STATICFILES_DIRS / app static folders in development.
@@ -145,11 +175,38 @@ DEMOS_ENABLED = env.bool("DEMOS_ENABLED", default=True)
 # Voice cloning: reference and consent recordings (and the voice-cloning demo's job files) are
 # deleted this many hours after they were made, by `manage.py purge_voice_references`.
 VOICE_CLONING_RETENTION_HOURS = env.float("VOICE_CLONING_RETENTION_HOURS", default=24.0)
+# Retention of the rest of what people upload or say (webapp/privacy/retention.py, run hourly by beat):
+# demo uploads and their results, mock-interview recordings, other jobs' files, and data exports.
+RETENTION_DEMO_FILES_HOURS = env.float("RETENTION_DEMO_FILES_HOURS", default=72.0)
+RETENTION_MOCK_AUDIO_DAYS = env.float("RETENTION_MOCK_AUDIO_DAYS", default=30.0)
+RETENTION_JOB_FILES_DAYS = env.float("RETENTION_JOB_FILES_DAYS", default=30.0)
+DATA_EXPORT_RETENTION_HOURS = env.float("DATA_EXPORT_RETENTION_HOURS", default=48.0)
 
+# Challenges: packs are generated from a per-deployment secret (the SECRET_KEY unless set), so
+# references can't be recomputed from the public generators; submissions are bounded in size and rate.
+CHALLENGE_SECRET = env("CHALLENGE_SECRET", default="")
+CHALLENGE_SUBMISSION_MAX_BYTES = env.int("CHALLENGE_SUBMISSION_MAX_BYTES", default=100_000_000)
+CHALLENGE_ATTEMPTS_PER_HOUR = env.int("CHALLENGE_ATTEMPTS_PER_HOUR", default=20)
+
+# Operations: /healthz (public), /readyz and /metrics details for staff, a scraper holding
+# METRICS_TOKEN (Authorization: Bearer …), or a client address listed in METRICS_ALLOWED_IPS.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+
+# LOG_FORMAT=json writes one JSON object per line (with the job id), for log collectors.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"job_id": {"()": "webapp.ops.logs.JobIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s job=%(job_id)s %(message)s"},
+        "json": {"()": "webapp.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["job_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
@@ -176,6 +233,7 @@ JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10.0)
 JOB_REQUEUE_AFTER_SECONDS = env.int("JOB_REQUEUE_AFTER_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {"task": "workers.requeue_stale_jobs", "schedule": 60.0},
+    "retention-purge": {"task": "privacy.retention_purge", "schedule": 3600.0},
 }
 # Send torch engines to the 'gpu' queue (run a GPU worker with `-Q gpu --pool=solo`).
 JOB_GPU_QUEUE_ENABLED = env.bool("JOB_GPU_QUEUE_ENABLED", default=False)
@@ -190,6 +248,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {}
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Demos (Gradio): uploads and Gradio's file cache sit outside the repository and var/, which are
+# blocked paths for every demo (demos/mounting.py); files there older than DEMO_CACHE_MAX_AGE_HOURS
+# (or the voice-recording retention, if shorter) are deleted hourly by Celery beat.
+DEMO_UPLOAD_DIR = Path(
+    env("DEMO_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "soundpath-demo-uploads"))
+)
+DEMO_UPLOAD_MAX_FILES = env.int("DEMO_UPLOAD_MAX_FILES", default=4)  # files in one Gradio upload request
+DEMO_CACHE_MAX_AGE_HOURS = env.float("DEMO_CACHE_MAX_AGE_HOURS", default=6.0)
 # The size limit first: it stops an upload past JOB_UPLOAD_MAX_BYTES before the others store it.
 FILE_UPLOAD_HANDLERS = [
     "webapp.uploads.SizeLimitUploadHandler",

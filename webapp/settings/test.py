@@ -1,5 +1,8 @@
 """Test settings: the real services (PostgreSQL, Redis), fast password hashing."""
 
+import tempfile
+from pathlib import Path
+
 from webapp.settings.base import *  # noqa: F403
 from webapp.settings.base import env
 
@@ -10,10 +13,11 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}  # noqa: F405 - Redis here
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405 - shared by the test process and the workers it starts
 JOB_MAX_CONCURRENT_PER_USER = 3
+# Each test database gets its own demo upload folder: engineers' runs on one machine never mix.
+DEMO_UPLOAD_DIR = (
+    Path(tempfile.gettempdir()) / f"soundpath-test-uploads-{DATABASES['default']['TEST']['NAME']}"
+)

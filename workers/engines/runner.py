@@ -25,7 +25,7 @@ class RunOutcome:
         return self.compute_seconds / self.audio_seconds if self.audio_seconds else None
 
 
-def run_engine(
+def engine_infer(
     capability: str,
     *,
     backend: str | None = None,

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from curriculum.content_loader import ContentError
-from quiz.services import question_bank_import
+from quiz.importing import question_bank_import
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
@@ -23,5 +23,7 @@ class Command(BaseCommand):
             lines = "\n".join(f"  {p}" for p in exc.problems)
             raise CommandError(f"questions not imported, {len(exc.problems)} problem(s):\n{lines}") from exc
         self.stdout.write(self.style.SUCCESS(f"Questions imported: {report.summary()}"))
+        for line in report.carried:
+            self.stdout.write(f"  carried over: {line}")
         for slug in report.retired:
             self.stdout.write(f"  retired: {slug} (learners' attempts kept)")

@@ -72,6 +72,15 @@ def progress_visible(*, cohort: Cohort) -> QuerySet[TopicProgress]:
     ).filter(Q(started_seen=True) | Q(completed_seen=True))
 
 
+def challenge_attempts_visible(*, cohort: Cohort) -> QuerySet:
+    """Scored challenge attempts made inside the membership window."""
+    from webapp.challenges.models import ChallengeAttempt
+
+    return ChallengeAttempt.objects.filter(status="scored").filter(
+        visible(cohort_id=cohort.id, at="created_at")
+    )
+
+
 def mocks_visible(*, cohort: Cohort) -> QuerySet[MockInterview]:
     """Interviews started inside the window; an unfinished one, or one finished after leaving,
     counts as started only (see `mock_visible_report`)."""
@@ -112,6 +121,42 @@ def members_current(*, cohort: Cohort) -> list[Membership]:
         .select_related("user")
         .order_by("user__username")
     )
+
+
+@dataclass(frozen=True)
+class ChallengeResults:
+    challenges: list[str]  # slugs anyone in the cohort attempted, in catalogue order
+    rows: list[
+        tuple[User, list[tuple[float | None, bool]]]
+    ]  # per member: best score and passed, per challenge
+    leaderboard: list[tuple[str, int]]  # opted-in members: (name, challenges passed), most first
+
+
+def challenge_results(*, cohort: Cohort) -> ChallengeResults:
+    """Each current member's best score per challenge (inside the membership window), and the
+    leaderboard of those who chose to appear on it."""
+    from webapp.challenges.catalog import CHALLENGES
+
+    best: dict[tuple[int, str], tuple[float | None, bool]] = {}
+    for user_id, slug, score, passed in challenge_attempts_visible(cohort=cohort).values_list(
+        "user_id", "challenge", "score", "passed"
+    ):
+        higher = CHALLENGES[slug].higher_is_better if slug in CHALLENGES else True
+        old = best.get((user_id, slug))
+        better = old is None or (score is not None and (old[0] is None or (score > old[0]) == higher))
+        if better:
+            best[(user_id, slug)] = (score, bool(passed) or bool(old and old[1]))
+        elif passed:
+            best[(user_id, slug)] = (old[0], True)
+    slugs = [s for s in CHALLENGES if any(key[1] == s for key in best)]
+    members = members_current(cohort=cohort)
+    rows = [(m.user, [best.get((m.user_id, s), (None, False)) for s in slugs]) for m in members]
+    board = sorted(
+        ((m.user.shown_name, sum(best.get((m.user_id, s), (None, False))[1] for s in slugs)) for m in members
+         if m.on_leaderboard),
+        key=lambda item: (-item[1], item[0]),
+    )  # fmt: skip
+    return ChallengeResults(slugs, rows, board)
 
 
 def members_former(*, cohort: Cohort) -> list[Membership]:

@@ -33,6 +33,15 @@ def attempts_csv(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
 
 
 @login_required
+def challenges_csv(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
+    cohort = cohort_or_404(request, cohort_id)
+    lines = exports.csv_lines(exports.CHALLENGES_HEADER, exports.challenge_rows(cohort=cohort))
+    return _download(
+        lines, cohort_id=cohort.id, name="challenges.csv", content_type="text/csv; charset=utf-8"
+    )
+
+
+@login_required
 def xapi_json(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
     cohort = cohort_or_404(request, cohort_id)
     statements = exports.xapi_statements(cohort=cohort, base_url=request.build_absolute_uri("/"))

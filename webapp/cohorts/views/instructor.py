@@ -72,6 +72,7 @@ def dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "figures": dashboard_figures(data),
         "grid_rows": progress_grid_rows(data),
         "form": form,
+        "challenge_results": selectors.challenge_results(cohort=cohort),
     }
     return render(request, "cohorts/dashboard.html", context)
 

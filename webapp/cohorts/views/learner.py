@@ -70,3 +70,15 @@ def leave(request: HttpRequest, cohort_id: int) -> HttpResponse:
         request, f"You left {membership.cohort.name}: its instructors no longer see your new activity."
     )
     return redirect("cohorts:mine")
+
+
+@login_required
+@require_POST
+def leaderboard_choice(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """The learner's own opt-in (or out) of the cohort's challenge leaderboard."""
+    try:
+        membership = selectors.membership_current(user=request.user, cohort_id=cohort_id)
+    except Membership.DoesNotExist as exc:
+        raise Http404("You are not in that cohort") from exc
+    services.membership_leaderboard_set(membership=membership, visible=request.POST.get("visible") == "1")
+    return redirect("cohorts:mine")

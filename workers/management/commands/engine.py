@@ -10,21 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from workers.audio_io import AudioInputError
+from workers.cli_inputs import inputs_from_arguments, param_parse
 from workers.engines.base import EngineError
-
-# Which named input a file goes to, for capabilities whose main input is not called "audio".
-_MAIN_INPUT = {"voice-conversion": "source", "voice-cloning": "reference", "speaker-embedding": "audio"}
-_TEXT_CAPABILITIES = {"tts", "sentence-embedding", "music-generation"}
-
-
-def _parse_param(raw: str) -> tuple[str, object]:
-    if "=" not in raw:
-        raise CommandError(f"--param takes key=value, got {raw!r}")
-    key, value = raw.split("=", 1)
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
 
 
 class Command(BaseCommand):
@@ -47,19 +34,12 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="folder for result files")
 
     def handle(self, *args, action, capability, input, backend, param, extra, text, out, **options):
-        from workers.engines.runner import run_engine
+        from workers.engines.runner import engine_infer
 
-        params = dict(_parse_param(p) for p in param)
-        audio: dict[str, Path] = {}
-        if capability in _TEXT_CAPABILITIES and not Path(input).is_file():
-            text = input
-        else:
-            audio[_MAIN_INPUT.get(capability, "audio")] = Path(input)
-        for item in extra:
-            name, _, path = item.partition("=")
-            audio[name] = Path(path)
+        params = dict(param_parse(p) for p in param)
+        audio, text = inputs_from_arguments(capability, input, extra, text)
         try:
-            outcome = run_engine(capability, backend=backend, audio_paths=audio, text=text, params=params)
+            outcome = engine_infer(capability, backend=backend, audio_paths=audio, text=text, params=params)
         except (EngineError, AudioInputError) as exc:
             raise CommandError(str(exc)) from exc
         written = self._write_files(outcome.output, out) if out else []

@@ -57,7 +57,7 @@ class Command(BaseCommand):
             )
 
     def _check(self, rows: list[dict]) -> None:
-        from workers.engines.runner import run_engine
+        from workers.engines.runner import engine_infer
         from workers.engines.samples import SAMPLE_REQUESTS
 
         self.stdout.write("\nRunning each available engine on its sample input:")
@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 continue
             audio, text, params = SAMPLE_REQUESTS[row["capability"]]
             try:
-                outcome = run_engine(
+                outcome = engine_infer(
                     row["capability"], backend=row["backend"], audio_paths=audio, text=text, params=params
                 )
             except Exception as exc:

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from webapp.ops import views
+
+app_name = "ops"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
+    path("ops/workers/", views.workers_page, name="workers"),
+]
