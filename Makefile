@@ -28,6 +28,6 @@ clean:
 benchmarks: install
 	NUMBA_CACHE_DIR=var/numba-cache .venv/bin/python -m benchmarks.run_all
 
-# Refresh the README's screenshots from the browser journey test (needs PostgreSQL and Redis).
+# Refresh the README's screenshots from the browser journey tests (needs PostgreSQL and Redis).
 screenshots: install
-	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots bash webapp/scripts/test.sh tests/browser/test_journey.py
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots bash webapp/scripts/test.sh tests/browser/test_journey.py tests/browser/test_newcomer.py

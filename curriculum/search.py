@@ -41,7 +41,7 @@ class SearchResults:
     suggestion: str | None = None  # the original found something, but this spelling is likelier
 
 
-def topic_search(*, query: str, limit: int = 25) -> SearchResults:
+def topic_search(*, query: str, limit: int = 40) -> SearchResults:
     """Ranked hits for the query; if it finds nothing, the hits for its spelling correction."""
     words = WORD.findall(query)[:MAX_WORDS]
     if not words:
@@ -56,7 +56,14 @@ def topic_search(*, query: str, limit: int = 25) -> SearchResults:
 def _hits(words: list[str], limit: int) -> list[SearchHit]:
     rows = _postgres_rows(words, limit) if connection.vendor == "postgresql" else _sqlite_rows(words, limit)
     topics = Topic.objects.active().select_related("phase").in_bulk([topic_id for topic_id, _ in rows])
-    return [SearchHit(topics[tid], _snippet_html(snippet)) for tid, snippet in rows if tid in topics][:limit]
+    hits = [SearchHit(topics[tid], _snippet_html(snippet)) for tid, snippet in rows if tid in topics]
+    # The topic named after the word comes first ("Whisper: …" before a capstone that mentions
+    # Whisper in its title); otherwise the database's rank order stands (the sort is stable).
+    wanted = {_compact(word) for word in words}
+    hits.sort(
+        key=lambda hit: _compact(WORD.findall(hit.topic.title)[0]) not in wanted if hit.topic.title else True
+    )
+    return hits[:limit]
 
 
 def _postgres_rows(words: list[str], limit: int) -> list[tuple[int, str]]:

@@ -98,6 +98,16 @@ def resources_by_kind(*, topic: Topic) -> list[tuple[str, list[Resource]]]:
     return [(labels[k], groups[k]) for k in sorted(groups, key=order.index)]
 
 
+def topics_by_demo() -> dict[str, list[Topic]]:
+    """Demo slug → the active topics that embed it, in roadmap order (matched in Python: SQLite
+    has no JSON containment lookup, and there are only ~70 topics)."""
+    found: dict[str, list[Topic]] = {}
+    for topic in Topic.objects.active().only("slug", "title", "demos").order_by("phase__order", "order"):
+        for slug in topic.demos:
+            found.setdefault(slug, []).append(topic)
+    return found
+
+
 def continue_topic(*, user) -> Topic | None:
     """Where to pick up: the most recently touched unfinished topic, else the first not yet done."""
     if not user.is_authenticated:

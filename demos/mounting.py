@@ -220,6 +220,8 @@ def demo_mount(app, blocks, *, slug: str, upload_dir: Path):
     """Mount one demo's Blocks at /demos/<slug>/ with every guard above; returns the Gradio app."""
     import gradio as gr
 
+    from demos.page import gradio_page_options
+
     banner = sign_in_banner_add(blocks=blocks, slug=slug)
     visitor_gate_install(blocks=blocks, open_to_visitors=lambda fn: fn.fn is banner or _loads_examples(fn))
     file_inputs_guard_install(blocks=blocks, upload_dir=upload_dir)
@@ -230,7 +232,8 @@ def demo_mount(app, blocks, *, slug: str, upload_dir: Path):
         app, blocks, path=f"/demos/{slug}", root_path=f"/demos/{slug}",
         max_file_size=settings.JOB_UPLOAD_MAX_BYTES,
         blocked_paths=demo_blocked_paths(upload_dir=upload_dir), allowed_paths=[],
-        run_history=False, mcp_server=False, ssr_mode=False,
+        footer_links=["api"], run_history=False, mcp_server=False, ssr_mode=False,
+        **gradio_page_options(),  # theme, CSS and the iframe-height script (demos/page.py)
     )  # fmt: skip
     from starlette.routing import Mount
 

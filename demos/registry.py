@@ -13,5 +13,7 @@ def available_demo_slugs() -> frozenset[str]:
 
 
 def build_demo(slug: str):
+    from demos.page import progress_in_one_place
+
     module_name, func_name = DEMO_BUILDERS[slug].split(":")
-    return getattr(importlib.import_module(module_name), func_name)()
+    return progress_in_one_place(getattr(importlib.import_module(module_name), func_name)())

@@ -156,6 +156,10 @@ class LevelReadiness:
     def seen(self) -> int:
         return sum(row.seen for row in self.topics)
 
+    @property
+    def not_started(self) -> list[TopicReadiness]:
+        return [row for row in self.topics if not row.seen]
+
 
 def _card_values(user, now: datetime) -> dict[int, tuple[float, float]]:
     """question id → (latest score, retrievability now) for every card of the learner."""
@@ -191,9 +195,10 @@ def readiness_by_level(*, user, now: datetime | None = None) -> list[LevelReadin
         rows = [_topic_readiness(topics[t], qids, cards) for t, qids in grouped[level].items()]
         rows.sort(key=lambda r: (r.topic.phase.order, r.topic.order))
         score = sum(r.readiness for r in rows) / len(rows) if rows else 0.0
-        weakest = sorted(rows, key=lambda r: (r.readiness, r.topic.phase.order, r.topic.order))[
-            :WEAKEST_SHOWN
-        ]
+        # Only practised topics can be "weakest"; the rest are listed as not started (LevelReadiness).
+        practised = [r for r in rows if r.seen]
+        weakest = sorted(practised, key=lambda r: (r.readiness, r.topic.phase.order, r.topic.order))
+        weakest = weakest[:WEAKEST_SHOWN]
         levels.append(LevelReadiness(level, label, score, rows, weakest))
     return levels
 
@@ -215,6 +220,7 @@ def recall_by_topic(*, user, now: datetime | None = None) -> list[TopicReadiness
 class Retention:
     cards: int
     due_today: int
+    due_now: int  # the rest of due_today comes back later today (FSRS learning steps)
     learning: int  # FSRS Learning and Relearning states
     review: int
     reviews_30d: int
@@ -232,6 +238,7 @@ def retention_stats(*, user, now: datetime | None = None) -> Retention:
     return Retention(
         cards=len(states),
         due_today=sum(due <= eod for _, due in states),
+        due_now=sum(due <= now for _, due in states),
         learning=sum(state.get("state") != 2 for state, _ in states),  # fsrs.State.Review == 2
         review=sum(state.get("state") == 2 for state, _ in states),
         reviews_30d=counts["n"],

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("roadmap/", include("curriculum.urls")),
     path("demos/", views.demos_index, name="demos"),
+    # /demos/<slug>/ itself is the bare Gradio app (webapp/asgi.py); this page wraps it.
+    path("demo/<slug:slug>/", views.demo_page, name="demo_page"),
     path("source.tar.gz", views.source_archive, name="source_archive"),
     path("practice/", include("quiz.urls")),
     path("jobs/", include("workers.urls")),

@@ -1,10 +1,10 @@
 """Home page, the demos index and the source archive."""
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from curriculum import selectors
-from demos.catalog import DEMOS
+from demos.catalog import DEMOS, demo_info
 from demos.registry import available_demo_slugs
 from webapp.cohorts.selectors.assignments import learner_assignments
 from webapp.source import source_archive_path
@@ -22,9 +22,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def demos_index(request: HttpRequest) -> HttpResponse:
-    available = available_demo_slugs()
-    demos = [(demo, demo.slug in available) for demo in DEMOS]
+    available, embedding = available_demo_slugs(), selectors.topics_by_demo()
+    demos = [(demo, demo.slug in available, embedding.get(demo.slug, [])) for demo in DEMOS]
     return render(request, "demos_index.html", {"demos": demos})
+
+
+def demo_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One demo inside a Soundpath page: header, title, the topics that embed it, the demo itself."""
+    demo = demo_info(slug)
+    if demo is None:
+        raise Http404("No such demo")
+    context = {
+        "demo": demo,
+        "available": slug in available_demo_slugs(),
+        "topics": selectors.topics_by_demo().get(slug, []),
+    }
+    return render(request, "demo_page.html", context)
 
 
 def source_archive(request: HttpRequest) -> FileResponse:

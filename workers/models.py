@@ -88,6 +88,16 @@ class InferenceJob(models.Model):
     def progress_percent(self) -> int:
         return round(100 * self.progress)
 
+    @property
+    def wait_seconds(self) -> float | None:
+        """Time in the queue: what a learner waits on top of the compute time."""
+        return (self.started_at - self.created_at).total_seconds() if self.started_at else None
+
+    @property
+    def total_seconds(self) -> float | None:
+        """From the request to the result (or failure), as the learner experienced it."""
+        return (self.finished_at - self.created_at).total_seconds() if self.finished_at else None
+
 
 def _job_folder(job_id: uuid.UUID, kind: str) -> PurePosixPath:
     return PurePosixPath("jobs") / str(job_id) / kind

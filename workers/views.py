@@ -1,5 +1,7 @@
 """Job pages: submit, my jobs, one job (live progress), its status as JSON, cancel, result files."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -27,11 +29,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_new(request: HttpRequest, capability: str) -> HttpResponse:
-    from workers.engines.registry import BACKENDS, engine_classes
+    from workers.engines.registry import BACKENDS, engine_availability, engine_classes
 
     if capability not in BACKENDS:
         raise Http404("Unknown capability")
-    backends = [(cls.backend, f"{cls.backend} — {cls.card.engine}") for cls in engine_classes(capability)]
+    # Only backends that can run here, as the demos offer (an unavailable one fails with an admin's hint).
+    classes = [cls for cls in engine_classes(capability) if engine_availability(cls).available]
+    backends = [(cls.backend, f"{cls.backend} — {cls.card.engine}") for cls in classes]
     if request.method != "POST":
         form = JobForm(backends=backends)
     else:
@@ -62,6 +66,7 @@ def job_detail(request: HttpRequest, job_id) -> HttpResponse:
     context = {
         "job": job,
         "disclosure": disclosure_text(job.capability, job.engine_name),
+        "result_json": json.dumps(job.result, indent=2, ensure_ascii=False) if job.result is not None else "",
         "status": selectors.job_status_payload(job=job),
         "audio_files": [f for f in job.result_files.all() if f.is_audio],
         "other_files": [f for f in job.result_files.all() if not f.is_audio],

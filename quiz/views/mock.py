@@ -93,6 +93,7 @@ def mock_answer(request: HttpRequest, mock_id: int) -> HttpResponse:
         except services.AnswerRefused as exc:
             form.add_error("answer", str(exc))
         else:
+            messages.success(request, "Answer saved. Here is the next question.")
             return redirect("quiz:mock", mock_id=mock.id)
         context = _mock_context(mock, question, timezone.now(), answer_form=form)
         return render(request, "quiz/mock.html", context, status=400)

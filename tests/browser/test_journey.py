@@ -1,4 +1,4 @@
-"""The whole journey in a real browser, against uvicorn and a real Celery worker: sign up →
+"""The whole journey in a real browser, against uvicorn and a real Celery worker: sign up → home →
 roadmap → topic → mark done → quiz → a demo job with its progress bar → the instructor's dashboard.
 Screenshots of each page go to $SCREENSHOT_DIR (var/screenshots; `make screenshots` → docs/)."""
 
@@ -42,7 +42,9 @@ def test_learner_and_instructor_journey(browser, celery_worker):
         page.fill("#id_password1", "sound-of-waves-42")
         page.fill("#id_password2", "sound-of-waves-42")
         page.click("main button[type=submit]")
-        page.wait_for_url(f"{base}/roadmap/")
+        page.wait_for_url(f"{base}/")  # home, with "start here" for a new learner
+        assert page.get_by_role("heading", name="Start here").is_visible()
+        page.goto(f"{base}/roadmap/")
         assert page.get_by_role("heading", name="The roadmap").is_visible()
         _shot(page, "roadmap")
 

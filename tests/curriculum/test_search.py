@@ -41,13 +41,18 @@ def test_whispr_is_corrected_to_whisper_and_the_whisper_topic_ranks_first(curric
 
 def test_wer_matches_the_word_not_every_answer_and_were(curriculum):
     results = topic_search(query="wer")
+    topics = list(Topic.objects.active())
     mentioning = [
-        t for t in Topic.objects.active() if re.search(r"\bwers?\b", t.body_markdown, re.IGNORECASE)
+        t
+        for t in topics
+        if re.search(r"\bwers?\b", " ".join([t.title, t.summary, *t.skills, t.body_markdown]), re.IGNORECASE)
     ]
+    substring = [t for t in topics if "wer" in (t.title + t.summary + t.body_markdown).lower()]
 
     assert results.corrected is None
     assert _slugs(results)[0] == "asr-pipeline"  # "WER" in its title
-    assert len(results.hits) == len(mentioning) < 25  # substring matching returned 52 of 70
+    assert len(results.hits) == len(mentioning)
+    assert len(mentioning) < len(substring) - 15  # substring matching also found "answer", "power", "lower"…
     assert all("<mark>wer" in str(hit.snippet).lower() for hit in results.hits)
 
 

@@ -32,4 +32,5 @@ def test_asgi_serves_django_static_and_gradio_demo():
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert no_slash.status_code in (301, 302, 307) and no_slash.headers["location"] == "/demos/fundamentals/"
     assert config.status_code == 200 and config.json()["title"] == "Audio fundamentals lab"
-    assert index.status_code == 200 and 'href="/demos/fundamentals/"' in index.text
+    assert index.status_code == 200 and 'href="/demo/fundamentals/"' in index.text  # the wrapped page
+    assert "soundpathDemoHeight" in demo.text  # demos/page.py's script that sizes the iframe

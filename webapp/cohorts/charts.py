@@ -43,6 +43,7 @@ def _svg(
 CELL_W, CELL_H = 12, 14
 HEAT_LEFT, HEAT_TOP = 150, 170  # room for learner names, and for the slanted topic titles
 LEGEND_H = 40
+LEGEND_W = 22 * BANDS + 110  # the colour scale, the "no answers" box and its label
 
 
 @dataclass(frozen=True)
@@ -62,24 +63,27 @@ def heatmap_svg(
 ) -> SafeString:
     """Rows × columns of squares coloured by value (0..1); `cells` maps (row key, column key) to
     (value, how many answers). Empty cells stay blank."""
-    width = HEAT_LEFT + CELL_W * max(1, len(columns)) + 10
-    height = HEAT_TOP + CELL_H * max(1, len(rows)) + LEGEND_H
+    # Small cohorts get bigger cells (up to 32 × 28 px), and the chart is never narrower than its legend.
+    cell_w = max(CELL_W, min(32, 480 // max(1, len(columns))))
+    cell_h = max(CELL_H, min(28, 360 // max(1, len(rows))))
+    width = max(HEAT_LEFT + cell_w * max(1, len(columns)) + 10, HEAT_LEFT + LEGEND_W)
+    height = HEAT_TOP + cell_h * max(1, len(rows)) + LEGEND_H
     parts = [
-        f'<rect x="{HEAT_LEFT}" y="{HEAT_TOP}" width="{CELL_W * len(columns)}" '
-        f'height="{CELL_H * len(rows)}" class="nodata"/>'
+        f'<rect x="{HEAT_LEFT}" y="{HEAT_TOP}" width="{cell_w * len(columns)}" '
+        f'height="{cell_h * len(rows)}" class="nodata"/>'
     ]
     for j, col in enumerate(columns):
-        x = HEAT_LEFT + j * CELL_W + CELL_W / 2
+        x = HEAT_LEFT + j * cell_w + cell_w / 2
         parts.append(
             f'<text x="{x:.0f}" y="{HEAT_TOP - 6}" class="axis" transform="rotate(-60 {x:.0f} {HEAT_TOP - 6})">'
             f"<title>{escape(col.label)}</title>{escape(_short(col.label, 26))}</text>"
         )
-    col_x = {col.key: HEAT_LEFT + j * CELL_W for j, col in enumerate(columns)}
+    col_x = {col.key: HEAT_LEFT + j * cell_w for j, col in enumerate(columns)}
     for i, row in enumerate(rows):
-        y = HEAT_TOP + i * CELL_H
+        y = HEAT_TOP + i * cell_h
         name = escape(row.label)
         parts.append(
-            f'<text x="{HEAT_LEFT - 6}" y="{y + CELL_H - 3}" class="axis" text-anchor="end">'
+            f'<text x="{HEAT_LEFT - 6}" y="{y + cell_h / 2 + 4:.0f}" class="axis" text-anchor="end">'
             f"{escape(_short(row.label, 22))}</text>"
         )
         for col in columns:
@@ -88,7 +92,7 @@ def heatmap_svg(
                 continue
             value, n = cell
             parts.append(
-                f'<rect x="{col_x[col.key]}" y="{y}" width="{CELL_W - 1}" height="{CELL_H - 1}" '
+                f'<rect x="{col_x[col.key]}" y="{y}" width="{cell_w - 1}" height="{cell_h - 1}" '
                 f'class="m{band(value)}"><title>{name} · {escape(col.label)}: {round(100 * value)}% '
                 f"over {n} answer{'s' if n != 1 else ''}</title></rect>"
             )
@@ -154,7 +158,10 @@ def activity_svg(*, weeks: Sequence[Week], title: str, desc: str, chart_id: str 
     for i, week in enumerate(weeks):
         x = ACT_LEFT + i * slot + 1
         w = max(1.0, slot - 2)
-        tip = f"Week of {week.start:%d %b %Y}: {week.answers} answers, {week.progress} progress events"
+        tip = (
+            f"Week of {week.start:%d %b %Y}: {week.answers} answer{'' if week.answers == 1 else 's'}, "
+            f"{week.progress} progress event{'' if week.progress == 1 else 's'}"
+        )
         answers_top, progress_top = y(week.answers), y(week.total)
         parts.append(
             f"<g><title>{escape(tip)}</title>"

@@ -29,13 +29,19 @@ def _pct(value: float) -> str:
     return f"{round(100 * value)}%"
 
 
+def _n(count: int, noun: str) -> str:
+    """'1 answer', '2 answers': the summaries are read aloud as the charts' descriptions."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _heatmap_figure(d: Dashboard) -> Figure:
     threshold = d.options.mastery_threshold
     if d.topic_mastery:
         weakest, strongest = d.topic_mastery[0], d.topic_mastery[-1]
         low = sum(1 for mean, _ in d.mastery.values() if mean < threshold)
         summary = (
-            f"Mean score of {len(d.learners)} learners on {len(d.heatmap_topics)} topics. Weakest topic across "
+            f"Mean score of {_n(len(d.learners), 'learner')} on {_n(len(d.heatmap_topics), 'topic')}. "
+            "Weakest topic across "
             f"the cohort: {weakest.topic.title} ({_pct(weakest.mean)}); strongest: {strongest.topic.title} "
             f"({_pct(strongest.mean)}). {low} of {len(d.mastery)} learner-topic scores are below {_pct(threshold)}."
         )
@@ -55,9 +61,12 @@ def _heatmap_figure(d: Dashboard) -> Figure:
 def _activity_figure(d: Dashboard) -> Figure:
     answers, progress = sum(w.answers for w in d.weeks), sum(w.progress for w in d.weeks)
     busiest = max(d.weeks, key=lambda w: w.total, default=None)
-    summary = f"{answers} answers and {progress} topics started or finished in the last {len(d.weeks)} weeks"
+    summary = (
+        f"{_n(answers, 'answer')} and {_n(progress, 'topic')} started or finished "
+        f"in the last {_n(len(d.weeks), 'week')}"
+    )
     if busiest and busiest.total:
-        summary += f"; busiest week from {busiest.start:%d %b %Y} ({busiest.total} events)."
+        summary += f"; busiest week from {busiest.start:%d %b %Y} ({_n(busiest.total, 'event')})."
     else:
         summary += "."
     svg = charts.activity_svg(weeks=d.weeks, title="Activity per week", desc=summary, chart_id="activity")
@@ -72,10 +81,10 @@ def _recall_figure(d: Dashboard) -> Figure:
     if bars:
         below = sum(1 for s in d.recall_topics if s.mean < threshold)
         summary = (
-            f"Predicted recall on {day} for {len(bars)} topics the learners have reviewed; {below} topic"
-            f"{'s' if below != 1 else ''} below {_pct(threshold)} on average, lowest "
+            f"Predicted recall on {day} for {_n(len(bars), 'topic')} the learners have reviewed; "
+            f"{_n(below, 'topic')} below {_pct(threshold)} on average, lowest "
             f"{d.recall_topics[0].topic.title} ({_pct(d.recall_topics[0].mean)}). "
-            f"{len(d.forgetting)} learner{'s' if len(d.forgetting) != 1 else ''} with topics below {_pct(threshold)}."
+            f"{_n(len(d.forgetting), 'learner')} with topics below {_pct(threshold)}."
         )
     else:
         summary = f"No reviewed cards to forecast for {day}."

@@ -10,7 +10,8 @@ VENV=.venv
 STAMP=$VENV/.soundpath-installed
 DEBIAN_PACKAGES=(ffmpeg espeak-ng sox libsndfile1)
 # The tests also drive a real browser (Debian's Chromium, never a downloaded one).
-if [ "${1:-}" = "--with-browser" ]; then DEBIAN_PACKAGES+=(chromium); fi
+# Their accessibility check injects axe-core (test-only, from npm: tests/browser/package.json).
+if [ "${1:-}" = "--with-browser" ]; then DEBIAN_PACKAGES+=(chromium npm); fi
 
 say() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
 # pip warns once per package about local index folders some machines configure; keep the log readable.
@@ -35,6 +36,11 @@ if ((${#missing[@]})); then
   else
     say "WARNING: missing Debian packages ${missing[*]} (run: sudo apt-get install ${missing[*]})"
   fi
+fi
+
+if [ "${1:-}" = "--with-browser" ] && [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+  say "installing axe-core for the browser tests (npm ci, from tests/browser/package-lock.json)"
+  npm ci --prefix tests/browser --no-audit --no-fund >/dev/null
 fi
 
 want=$(cat requirements.txt webapp/scripts/install.sh | sha256sum | cut -d' ' -f1)
