@@ -28,10 +28,13 @@ BACKENDS: dict[str, list[str]] = {
         "workers.engines.tts_coqui:CoquiSynthesizer",
     ],
     "speaker-embedding": [
+        "workers.engines.speaker_dvector:DVectorEncoder",
         "workers.engines.speaker_resemblyzer:ResemblyzerEncoder",
         "workers.engines.speaker_xvector:TransformersXVectorEncoder",
     ],
     "diarization": [
+        "workers.engines.diarization_spectral:SpectralDVectorDiarizer",
+        "workers.engines.diarization_spectral:SpectralResemblyzerDiarizer",
         "workers.engines.diarization_classic:ClusteringDiarizer",
         "workers.engines.diarization_pyannote:PyannoteDiarizer",
     ],
