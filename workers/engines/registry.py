@@ -18,6 +18,7 @@ BACKENDS: dict[str, list[str]] = {
     "vad": ["workers.engines.vad_silero:SileroVad", "workers.engines.vad_webrtc:WebRtcVad"],
     "asr": [
         "workers.engines.asr_faster_whisper:FasterWhisperRecognizer",
+        "workers.engines.asr_whisper_base:WhisperBaseRecognizer",
         "workers.engines.asr_pocketsphinx:PocketSphinxRecognizer",
         "workers.engines.asr_transformers:TransformersWhisperRecognizer",
         "workers.engines.asr_transformers:TransformersCtcRecognizer",
