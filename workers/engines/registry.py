@@ -41,6 +41,7 @@ BACKENDS: dict[str, list[str]] = {
     ],
     "enhancement": [
         "workers.engines.enhancement_nsnet2:NsNet2Enhancer",
+        "workers.engines.enhancement_deepfilternet:DeepFilterNetEnhancer",
         "workers.engines.enhancement_rnnoise:RnnoiseEnhancer",
         "workers.engines.enhancement_spectral:SpectralGateEnhancer",
     ],
