@@ -13,6 +13,13 @@ from django.conf import settings
 from django.db import close_old_connections
 
 RESULTS_FILE = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "engines.json"
+DEVSET_FILE = RESULTS_FILE.with_name("devset.json")  # real-speech development set (benchmarks/devset)
+DEVSET_PARTS = {
+    "diarization": "diarization",
+    "speaker-embedding": "speaker",
+    "asr": "asr",
+    "enhancement": "enhancement",
+}
 
 
 def with_django_db(handler: Callable) -> Callable:
@@ -155,6 +162,29 @@ def measured_figures(capability: str, backend: str) -> dict | None:
     return json.loads(RESULTS_FILE.read_text()).get(f"{capability}/{backend}")
 
 
+def devset_figures(capability: str, backend: str) -> str | None:
+    """One line of the engine's figures on the real-speech development set, if it was measured."""
+    if capability not in DEVSET_PARTS or not DEVSET_FILE.exists():
+        return None
+    data = json.loads(DEVSET_FILE.read_text())
+    part = data.get("results", {}).get(DEVSET_PARTS[capability], {})
+    row = part.get(backend)
+    if not isinstance(row, dict):
+        return None
+
+    def show(value) -> str:
+        return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+    if all(isinstance(v, dict) for v in row.values()):  # diarization: one entry per set of files
+        text = "; ".join(
+            f"{label}: DER {r['DER']:.1f} % (speakers found/true {r['speakers found/true']})"
+            for label, r in row.items()
+        )
+    else:
+        text = "; ".join(f"{k} {show(v)}" for k, v in row.items())
+    return f"{text} ({part.get('date', '')}, load average {part.get('load_average', '?')})"
+
+
 def model_card_markdown(capability: str, backend: str | None = None) -> str:
     from workers.engines.registry import engine_availability, engine_class
 
@@ -185,6 +215,9 @@ def model_card_markdown(capability: str, backend: str | None = None) -> str:
         )
     else:
         lines.append("- **Measured:** not benchmarked on this server yet (`make benchmarks`).")
+    real = devset_figures(capability, cls.backend)
+    if real:
+        lines.append(f"- **On the real-speech development set** (`benchmarks/devset`): {real}")
     if not availability.available:
         lines.append(f"- **Not available here:** {availability.reason}")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ import io
 import json
 from abc import abstractmethod
 from dataclasses import asdict, dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -211,6 +212,9 @@ class SpeechSynthesizer(Engine):
 
 class SpeakerEncoder(Engine):
     capability = "speaker-embedding"
+    # cosine at or above which two clips count as one speaker, unless a job sets its own; each
+    # encoder's scores sit in a different range, so each sets the value measured for it
+    threshold: ClassVar[float] = 0.75
 
     @abstractmethod
     def embed(self, audio: np.ndarray) -> np.ndarray:
@@ -223,7 +227,7 @@ class SpeakerEncoder(Engine):
     def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         if "enrolment" in inputs.audio and "test" in inputs.audio:
             score = self.similarity(inputs.audio["enrolment"], inputs.audio["test"])
-            threshold = float(inputs.params.get("threshold", 0.75))
+            threshold = float(inputs.params.get("threshold", self.threshold))
             return EngineOutput(
                 {"score": round(score, 4), "threshold": threshold, "same_speaker": score >= threshold}
             )

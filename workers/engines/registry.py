@@ -18,6 +18,7 @@ BACKENDS: dict[str, list[str]] = {
     "vad": ["workers.engines.vad_silero:SileroVad", "workers.engines.vad_webrtc:WebRtcVad"],
     "asr": [
         "workers.engines.asr_faster_whisper:FasterWhisperRecognizer",
+        "workers.engines.asr_whisper_base:WhisperBaseRecognizer",
         "workers.engines.asr_pocketsphinx:PocketSphinxRecognizer",
         "workers.engines.asr_transformers:TransformersWhisperRecognizer",
         "workers.engines.asr_transformers:TransformersCtcRecognizer",
@@ -28,15 +29,19 @@ BACKENDS: dict[str, list[str]] = {
         "workers.engines.tts_coqui:CoquiSynthesizer",
     ],
     "speaker-embedding": [
+        "workers.engines.speaker_dvector:DVectorEncoder",
         "workers.engines.speaker_resemblyzer:ResemblyzerEncoder",
         "workers.engines.speaker_xvector:TransformersXVectorEncoder",
     ],
     "diarization": [
+        "workers.engines.diarization_spectral:SpectralDVectorDiarizer",
+        "workers.engines.diarization_spectral:SpectralResemblyzerDiarizer",
         "workers.engines.diarization_classic:ClusteringDiarizer",
         "workers.engines.diarization_pyannote:PyannoteDiarizer",
     ],
     "enhancement": [
         "workers.engines.enhancement_nsnet2:NsNet2Enhancer",
+        "workers.engines.enhancement_deepfilternet:DeepFilterNetEnhancer",
         "workers.engines.enhancement_rnnoise:RnnoiseEnhancer",
         "workers.engines.enhancement_spectral:SpectralGateEnhancer",
     ],
