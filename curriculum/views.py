@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from curriculum import selectors, services
 from curriculum.models import Phase, Topic
+from curriculum.notebook_pages import notebook_path
 from curriculum.search import topic_search
 from demos.catalog import demo_info
 from demos.registry import available_demo_slugs
@@ -30,6 +31,7 @@ def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
     percent = round(100 * done / len(rows)) if rows else 0
     previous, following = selectors.phase_neighbours(phase=phase)
     context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
+    context["has_notebook"] = notebook_path(phase_slug=phase.slug) is not None
     return render(request, "curriculum/phase.html", {**context, "previous": previous, "next": following})
 
 
