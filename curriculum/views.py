@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from curriculum import selectors, services
 from curriculum.demo_links import demo_is_mounted, demo_link
 from curriculum.models import Phase, Topic
+from curriculum.notebook_pages import notebook_path
 from curriculum.search import topic_search
 
 
@@ -29,6 +30,7 @@ def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
     percent = round(100 * done / len(rows)) if rows else 0
     previous, following = selectors.phase_neighbours(phase=phase)
     context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
+    context["has_notebook"] = notebook_path(phase_slug=phase.slug) is not None
     return render(request, "curriculum/phase.html", {**context, "previous": previous, "next": following})
 
 
