@@ -32,6 +32,9 @@ class PromotionError(ValueError):
 
 def trained_versions(*, capability: str) -> list[str]:
     """Complete versions, oldest first, as the engine itself lists them."""
+    from workers.model_store import trained_versions_sync
+
+    trained_versions_sync(capability=capability)  # versions trained on a worker on another host
     if capability == "keyword-spotting":
         from workers.engines._kws_common import versions
 
