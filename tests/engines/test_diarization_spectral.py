@@ -60,7 +60,7 @@ def test_one_real_voice_is_one_speaker():
 
 
 def test_silence_has_no_turns(diarizer):
-    out = diarizer.run_job(JobInputs(audio={"audio": np.zeros(32000, dtype=np.float32)}))
+    out = diarizer.infer(JobInputs(audio={"audio": np.zeros(32000, dtype=np.float32)}))
     assert out.data == {"speaker_count": 0, "turns": []}
 
 

@@ -42,7 +42,7 @@ def test_keeps_length_and_timing(engine):
 
 
 def test_job_returns_enhanced_audio(engine, real_speech):
-    output = engine.run_job(JobInputs(audio={"audio": add_noise(real_speech, 5.0)}))
+    output = engine.infer(JobInputs(audio={"audio": add_noise(real_speech, 5.0)}))
     audio, rate = output.audio["enhanced"]
     assert rate == 16000 and len(audio) == len(real_speech)
 

@@ -63,5 +63,5 @@ def test_too_short_or_silent_input_is_refused(encoder):
 
 
 def test_job_scores_two_real_clips(encoder, real):
-    out = encoder.run_job(JobInputs(audio={"enrolment": real["cate-1"], "test": real["cate-2"]}))
+    out = encoder.infer(JobInputs(audio={"enrolment": real["cate-1"], "test": real["cate-2"]}))
     assert 0.5 < out.data["score"] <= 1.0
