@@ -79,6 +79,7 @@ def attempt_detail(request: HttpRequest, attempt_id) -> HttpResponse:
     context = {
         "attempt": attempt, "challenge": challenge, "status": status,
         "breakdown_json": json.dumps(attempt.breakdown, indent=2, ensure_ascii=False),
+        "chart": selectors.attempt_chart(breakdown=attempt.breakdown),
     }  # fmt: skip
     return render(request, "challenges/attempt.html", context)
 

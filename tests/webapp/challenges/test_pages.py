@@ -149,3 +149,21 @@ def test_cohort_dashboard_exports_and_opt_in_leaderboard(client, learner, other_
     statements = json.loads(body)
     scored = [s for s in statements if s["verb"]["display"]["en-GB"] == "scored"]
     assert len(scored) == 2 and {s["result"]["success"] for s in scored} == {True, False}
+
+
+def test_the_result_page_charts_each_file(client, learner):
+    from webapp.challenges.selectors import attempt_chart
+
+    breakdown = {"per_file": {"conversation1": {"diarization error rate": 0.2, "total": 20.0},
+                              "conversation2": {"diarization error rate": 0.1, "total": 22.0}}}  # fmt: skip
+    assert attempt_chart(breakdown=breakdown) == [("conversation1", 0.2, 1.0), ("conversation2", 0.1, 0.5)]
+    assert attempt_chart(breakdown={"per_mixture": {"mix1": {"si_sdri_db": [4.0, 8.0]}}}) == [
+        ("mix1", 6.0, 1.0)
+    ]
+    attempt = ChallengeAttempt.objects.create(
+        user=learner, challenge="diarization", topic_slug="speaker-diarization", status="scored",
+        score=0.15, passed=True, breakdown=breakdown,
+    )  # fmt: skip
+    client.force_login(learner)
+    page = client.get(reverse("challenges:attempt", args=[attempt.pk])).content.decode()
+    assert '<meter min="0" max="1" value="0.500"' in page and "conversation2" in page
