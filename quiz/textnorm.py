@@ -217,6 +217,18 @@ def _bound(norm: str, m: re.Match) -> str:
     return ""
 
 
+def declared_quantity(value: float, unit: str = "", tolerance: float | None = None) -> Quantity:
+    """A figure as the content declares it (`{value: 8, unit: kHz, tolerance: 0.1}`), in the same
+    canonical unit the answers' figures are read in (8000 hz, tolerance 100)."""
+    if not unit:
+        return Quantity(float(value), "", tolerance)
+    read = quantities(f"{_fmt(float(value))} {unit}")
+    if not read or (read[0].value == 0 and value != 0):
+        return Quantity(float(value), unit.lower(), tolerance)
+    scale = read[0].value / value if value else 1.0
+    return Quantity(read[0].value, read[0].unit, None if tolerance is None else tolerance * abs(scale))
+
+
 def same_quantity(expected: Quantity, stated: Quantity) -> bool:
     """Within tolerance, in compatible units (a percentage also matches its fraction: 40% = 0.4)."""
     if expected.physical and stated.physical and expected.unit != stated.unit:

@@ -6,7 +6,7 @@ import pytest
 
 from quiz.answer_text import find_terms, is_fragment
 from quiz.grading import KeyPointInput, Status, grade_answer
-from quiz.textnorm import Quantity, normalise, quantities, reversed_claim, same_quantity
+from quiz.textnorm import Quantity, declared_quantity, normalise, quantities, reversed_claim, same_quantity
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,15 @@ def test_numbers_match_by_value_within_tolerance_and_unit():
     assert not same_quantity(expected, quantities("31.25 ms")[0])
     assert same_quantity(Quantity(40.0, "%"), quantities("a WER of 0.4")[0])
     assert same_quantity(Quantity(0.6, "", 0.05), quantities("0.62")[0])
+
+
+def test_declared_figures_are_read_in_the_same_units_as_answers():
+    eight_khz = declared_quantity(8, "kHz", 0.1)
+    assert eight_khz == Quantity(8000.0, "hz", 100.0)
+    assert same_quantity(eight_khz, quantities("about 8050 Hz")[0])
+    assert not same_quantity(eight_khz, quantities("8 ms")[0])
+    assert declared_quantity(257) == Quantity(257.0)
+    assert same_quantity(declared_quantity(22.05, "kHz"), quantities("22050 Hz")[0])
 
 
 @pytest.mark.parametrize(
