@@ -104,7 +104,7 @@ HINTS = {
 class PointResult:
     point: str
     covered: bool
-    credit: float  # -1..1: below 0 when the point is stated wrongly
+    credit: float  # up to 1; wrong_credit (below 0) when the point is stated wrongly
     similarity: float  # best cosine between the point and an answer sentence or clause
     terms_found: tuple[str, ...]
     term_share: float  # fraction of the point's terms found in the evidence sentence
@@ -199,20 +199,34 @@ def _owner(clause: str, context: _Context) -> KeyPointInput | None:
     return context.points[overlap.index(best)] if best and overlap.count(best) == 1 else None
 
 
-def _numbers_check(kp, required, evidence: str, stated, context: _Context) -> tuple[list, list]:
+def _point_clause(kp: KeyPointInput, sentence: str, context: _Context) -> str:
+    """The clause of `sentence` that is about this point and no other ("" when none stands out)."""
+    parts = [c for c in CLAUSE.split(sentence) if c.strip()]
+    if len(parts) < 2:
+        return sentence
+    return next((c for c in parts if _owner(c, context) is kp), "")
+
+
+def _numbers_check(kp, required, evidence: str, answer: list[str], context: _Context) -> tuple[list, list]:
     """Which of the point's figures the answer states (in a clause about this point, not one about
-    another point), and which it contradicts (another value in the clause about this point)."""
-    parts = [c for c in CLAUSE.split(evidence) if c.strip()] or [evidence]
-    mine = [q for c in parts if _owner(c, context) in (kp, None) for q in quantities(c)]
-    scope = mine if quantities(evidence) else stated
-    right = [n for n in required if any(same_quantity(n, q) for q in scope)]
-    unexplained = [q for q in mine if not any(same_quantity(k, q) for k in context.known)]
+    another point, anywhere in the answer), and which it contradicts (another value for the same
+    quantity in the evidence's clauses about this point)."""
+
+    def mine(sentence: str) -> list[Quantity]:
+        parts = [c for c in CLAUSE.split(sentence) if c.strip()] or [sentence]
+        return [q for c in parts if _owner(c, context) in (kp, None) for q in quantities(c)]
+
+    said = [q for sentence in answer for q in mine(sentence)]
+    if not quantities(evidence):  # the point's sentence gives no figure: one anywhere will do
+        said += [q for sentence in answer for q in quantities(sentence)]
+    right = [n for n in required if any(same_quantity(n, q) for q in said)]
+    unexplained = [q for q in mine(evidence) if not any(same_quantity(k, q) for k in context.known)]
     wrong = [n for n in required if n not in right and any(contradicts(n, q) for q in unexplained)]
     return right, wrong
 
 
 def _grade_point(
-    kp: KeyPointInput, sim: float, evidence: str, stated: list[Quantity], context: _Context, params
+    kp: KeyPointInput, sim: float, evidence: str, sentences: list[str], context: _Context, params
 ) -> PointResult:
     found = find_terms(kp.terms, evidence)
     share = len(found) / len(kp.terms) if kp.terms else 0.0
@@ -223,7 +237,7 @@ def _grade_point(
     if required and about_it:
         # figures are read in the clauses about this point: "amplitude adds 3 dB and power adds
         # 6 dB" states 3 dB for the amplitude, not 6
-        right, wrong = _numbers_check(kp, required, evidence, stated, context)
+        right, wrong = _numbers_check(kp, required, evidence, sentences, context)
         if wrong:
             credit, status = params.wrong_credit, Status.WRONG_NUMBER
         elif not right:
@@ -231,7 +245,7 @@ def _grade_point(
             status = Status.NO_NUMBER if credit > 0 else Status.MISSING
         else:
             credit *= 0.5 + 0.5 * len(right) / len(required)
-    close = sim >= params.reversal_close
+    close = _point_clause(kp, evidence, context) if sim >= params.reversal_close else ""
     if about_it and status != Status.WRONG_NUMBER and reversed_claim(kp.text, evidence, close=close):
         credit, status = params.wrong_credit, Status.REVERSED
     if status in (Status.COVERED, Status.PARTLY) and credit < 0.5:
@@ -270,7 +284,6 @@ def grade_answer(
     point_vectors = _point_vectors(encoder, tuple(kp.text for kp in key_points))
     similarity = point_vectors @ encoder.encode([for_encoder(t) for t in cand.texts]).T
     similarity = similarity * np.where(cand.fragment, params.fragment_factor, 1.0)
-    stated = quantities(" ".join(cand.sentences))
     prompt_numbers = quantities(prompt) if prompt else []
     figures = [n for kp in key_points for n in _required_numbers(kp, prompt_numbers)]
     context = _Context(tuple(key_points), tuple(prompt_numbers), (*prompt_numbers, *figures))
@@ -278,7 +291,7 @@ def grade_answer(
     for row, kp in zip(similarity, key_points, strict=True):
         best = int(np.argmax(row))
         evidence = cand.sentences[cand.owners[best]]
-        results.append(_grade_point(kp, float(row[best]), evidence, stated, context, params))
+        results.append(_grade_point(kp, float(row[best]), evidence, cand.sentences, context, params))
     total = sum(r.credit for r in results) / len(results)
     if any(r.status in (Status.WRONG_NUMBER, Status.REVERSED) for r in results):
         total *= params.wrong_factor

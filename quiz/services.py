@@ -53,11 +53,13 @@ def _grade_options(
 def attempt_text_grade(attempt: Attempt, question: Question, text: str, *, encoder=None) -> None:
     """Grade the free text onto the attempt (worker side: this runs the sentence encoder)."""
     from quiz.grading import KeyPointInput, grade_answer
-    from quiz.textnorm import Quantity
+    from quiz.textnorm import declared_quantity
 
     points = [
         KeyPointInput(
-            kp.text, tuple(kp.terms), None if kp.numbers is None else tuple(Quantity(**n) for n in kp.numbers)
+            kp.text,
+            tuple(kp.terms),
+            None if kp.numbers is None else tuple(declared_quantity(**n) for n in kp.numbers),
         )
         for kp in question.key_points.all()
     ]

@@ -217,6 +217,18 @@ def _bound(norm: str, m: re.Match) -> str:
     return ""
 
 
+def declared_quantity(value: float, unit: str = "", tolerance: float | None = None) -> Quantity:
+    """A figure as the content declares it (`{value: 8, unit: kHz, tolerance: 0.1}`), in the same
+    canonical unit the answers' figures are read in (8000 hz, tolerance 100)."""
+    if not unit:
+        return Quantity(float(value), "", tolerance)
+    read = quantities(f"{_fmt(float(value))} {unit}")
+    if not read or (read[0].value == 0 and value != 0):
+        return Quantity(float(value), unit.lower(), tolerance)
+    scale = read[0].value / value if value else 1.0
+    return Quantity(read[0].value, read[0].unit, None if tolerance is None else tolerance * abs(scale))
+
+
 def same_quantity(expected: Quantity, stated: Quantity) -> bool:
     """Within tolerance, in compatible units (a percentage also matches its fraction: 40% = 0.4)."""
     if expected.physical and stated.physical and expected.unit != stated.unit:
@@ -246,7 +258,7 @@ def contradicts(expected: Quantity, stated: Quantity) -> bool:
 # other way round from the key point, or negates what the point affirms, states the opposite.
 _OPPOSITES = [
     ("low", "high"), ("lower", "higher"), ("narrow", "wide"), ("linear", "logarithm*"), ("below", "above"),
-    ("before", "after"), ("increas*", "decreas*"), ("more", "fewer"), ("faster", "slower"),
+    ("increas*", "decreas*"), ("more", "fewer"), ("faster", "slower"),
     ("small", "large"), ("smaller", "larger"), ("short", "long"), ("shorter", "longer"), ("worse", "better"),
     ("quiet", "loud"), ("same", "different"), ("exact*", "approximat*"), ("minimum", "maximum"),
 ]  # fmt: skip
@@ -309,10 +321,10 @@ def _negations(tokens: list[str]) -> list[tuple[set[str], set[str]]]:
     return out
 
 
-def reversed_claim(point: str, sentence: str, *, close: bool = True) -> bool:
-    """Does `sentence` say the opposite of `point` with the point's own words? A lone opposite
-    ("increases" for "decreases") or a lone negation only counts when the sentence is `close` to
-    the point; swapped pairings ("wide at low") and swapped negations ("B, not A") always do."""
+def reversed_claim(point: str, sentence: str, *, close: str = "") -> bool:
+    """Does `sentence` say the opposite of `point` with the point's own words: its opposite words
+    paired the other way round ("wide at low"), its negation swapped ("B, not A"), or, in `close`
+    (the clause that makes the point), a lone opposite ("decreases" for "increases")?"""
     p, s = words(point), words(sentence)
     p_marks, s_marks = _marks(p), _marks(s)
     order = list(dict.fromkeys(pair for _, pair, _ in p_marks))
@@ -321,14 +333,12 @@ def reversed_claim(point: str, sentence: str, *, close: bool = True) -> bool:
             said, meant = _links(s_marks, first, second), _links(p_marks, first, second)
             if meant and len(said) >= len(meant) and not said & meant:
                 return True
-    for pair in order if close else ():
+    c_marks = _marks(words(close)) if close else []
+    for pair in order:  # a lone opposite word, in the clause that makes the point
         meant = {sign for _, p_pair, sign in p_marks if p_pair == pair}
-        said = {sign for _, s_pair, sign in s_marks if s_pair == pair}
+        said = {sign for _, s_pair, sign in c_marks if s_pair == pair}
         if len(meant) == 1 and said == {-next(iter(meant))}:
             return True
-    p_neg, s_neg = _negations(p), _negations(s)
-    content = set(p) - _STOP - _NEGATORS
-    if not p_neg:  # the point affirms: a negated point word turns it round (when close)
-        return close and any(after & content for _, after in s_neg)
-    # the point says "A, not B": the sentence says "B, not A"
-    return any(sb & pa and sa & pb for pb, pa in p_neg for sb, sa in s_neg)
+    # the point says "A, not B": the sentence says "B, not A" (a lone negation is not enough:
+    # correct answers say "without context", "never crosses" while explaining the point)
+    return any(sb & pa and sa & pb for pb, pa in _negations(p) for sb, sa in _negations(s))

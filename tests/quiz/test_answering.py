@@ -209,3 +209,25 @@ def test_pages_read_only_while_grading_and_status_says_when_done(client, learner
 
     assert client.get(status_url).json()["finished"] is True
     assert Card.objects.get(user=learner).reviews == 1
+
+
+def test_declared_numbers_of_a_key_point_are_checked_by_value(client, learner, topic):
+    question = QuestionFactory(kind="free", main_topic=topic)
+    alias = question.key_points.get(order=0)
+    alias.numbers = [{"value": 6, "unit": "kHz", "tolerance": None}]
+    alias.save()
+    page = _start(client, learner, question)
+    said = "The 10 kHz tone folds back and shows up as a 7 kHz alias."
+
+    client.post(
+        reverse("quiz:answer"),
+        {"question": question.id, "token": _token(page), "mode": "quiz", "answer": said},
+    )
+
+    attempt = grade_now(Attempt.objects.get(user=learner))
+    missed = {p["point"]: p for p in attempt.points_missed}
+    assert missed[alias.text]["status"] == "wrong_number"
+    assert (
+        missed[alias.text]["hint"]
+        == "Your answer gives a different figure for this; check how it is worked out."
+    )
