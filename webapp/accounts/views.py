@@ -40,4 +40,3 @@ def instructor_invitation(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, "You are now an instructor: create a cohort to invite learners.")
         return redirect("home")
     return render(request, "accounts/instructor_invitation.html", {})
-
