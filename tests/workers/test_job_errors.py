@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from workers.execution import job_run
+from workers.execution import job_attempt_execute
 from workers.services import job_submit
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_an_unexpected_engine_crash_is_reported_without_its_details(learner, mon
     )
 
     with caplog.at_level(logging.ERROR, logger="workers.execution"):
-        job_run(job_id=str(job.id))
+        job_attempt_execute(job_id=str(job.id))
 
     job.refresh_from_db()
     assert job.status == "failed"
