@@ -78,10 +78,10 @@ def test_phase_page_links_notebook_download_and_view(client, settings, tmp_path)
     assert json.loads(b"".join(download.streaming_content))["cells"]
 
     before = client.get(reverse("curriculum:phase_notebook_view", args=[phase.slug])).content.decode()
-    assert "not yet executed" in before and "si_sdr" in before and "<img" not in before
+    assert "not yet executed" in before and "si_sdr" in before and "nb-figure" not in before
     call_command("render_notebooks", "research")
     after = client.get(reverse("curriculum:phase_notebook_view", args=[phase.slug])).content.decode()
-    assert "not yet executed" not in after and "<img" in after and "SI-SDR" in after
+    assert "not yet executed" not in after and 'class="nb-figure"' in after and "SI-SDR" in after
 
 
 @pytest.mark.django_db

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from webapp.challenges.catalog import CHALLENGES
-from webapp.challenges.catalog.base import SubmissionError, wav_bytes
+from webapp.challenges.catalog.base import SubmissionError, read_wav, wav_bytes
+from webapp.challenges.catalog.spotting import word_spans
 from webapp.challenges.catalog.transcription import notes_midi
 
 SEED = 4321
@@ -107,6 +108,12 @@ def test_keyword_spotting(packs):
     ]
     confused = challenge.score({"detections.csv": _csv("keyword,time", wrong_word)}, pack.reference)
     assert confused.breakdown["hits"] == 0 and confused.value == 0.0
+    audio, sr = read_wav(pack.files["stream.wav"], name="stream.wav")
+    spans = word_spans(audio, sr)  # the baseline's first step finds (nearly) every spoken word
+    found = [w for w in keywords + fillers if any(a < w["end"] and b > w["start"] for a, b in spans)]
+    assert len(found) >= len(keywords + fillers) - 2 and len(spans) <= 1.5 * len(
+        keywords + fillers
+    )  # some words split in two
     with pytest.raises(SubmissionError, match="is not a keyword"):
         challenge.score({"detections.csv": _csv("keyword,time", ["banana,1.0"])}, pack.reference)
     with pytest.raises(SubmissionError, match="not UTF-8"):
