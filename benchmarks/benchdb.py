@@ -107,7 +107,10 @@ def _learner(i: int, cohort):
     topics = list(Topic.objects.active().order_by("id"))
     for topic in topics[i % 5 : i % 5 + TOPICS_DONE_EACH]:
         topic_progress_mark(user=user, topic=topic, status="done")
-    with_options = Question.objects.filter(is_active=True, options__isnull=False).distinct().order_by("id")
+    # multiple choice answered by options alone (principal questions and "both" take free text first)
+    with_options = (
+        Question.objects.filter(is_active=True, kind="mcq").exclude(level="principal").order_by("id")
+    )
     for question in with_options[i : i + ANSWERS_EACH]:
         first = question.options.order_by("id").first()
         attempt_submit(user=user, question=question, mode="quiz", option_ids=[first.id])

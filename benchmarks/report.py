@@ -25,6 +25,7 @@ def write_results() -> Path:
     ]
     lines += _web(read_json("web.json")) + _jobs(read_json("jobs.json"))
     lines += _engines_direct(read_json("engines_direct.json")) + _engines(read_json("engines.json"))
+    lines += _devset(read_json("devset.json"))
     path = HERE / "RESULTS.md"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -128,3 +129,42 @@ def _engines(data: dict | None) -> list[str]:
         quality = "; ".join(f"{k}: {v}" for k, v in r["quality"].items())
         lines.append(f"| `{key}` | {r['rtf']:.3f} | {quality} | {r['sample']} | {r['date']} |")
     return [*lines, ""]
+
+
+def _devset(data: dict | None) -> list[str]:
+    """The real-speech development set (benchmarks/devset): every figure names what it was measured on."""
+    lines = _header("Real-speech development set (diarization, speaker embedding, ASR, enhancement)", data)
+    if not data:
+        return lines
+    lines += [
+        "Sources (read from installed packages at run time, never committed): "
+        + "; ".join(f"`{s['name']}` ({s['package']}/{s['file']}): {s['licence']}" for s in data["sources"]),
+        "",
+        '"Simulated from real" = conversations mixed from real utterances of those speakers with pauses, '
+        "overlaps and level differences (`benchmarks/devset/simulate.py`); the tuning half and the held-apart "
+        "half use different halves of every utterance. DER: pyannote.metrics, overlap scored, no collar.",
+        "",
+    ]
+    for part, result in data["results"].items():
+        if "error" in result:
+            lines += [f"### {part}", "", f"Not measured: {result['error']}", ""]
+            continue
+        lines += [f"### {part} (date {result['date']}, load average before {result['load_average']})", ""]
+        rows = {k: v for k, v in result.items() if isinstance(v, dict)}
+        for backend, row in rows.items():
+            if all(isinstance(v, dict) for v in row.values()):  # diarization: one row per set
+                for label, r in row.items():
+                    figures = ", ".join(
+                        f"{k} {v:.1f} %"
+                        if k in ("DER", "missed", "false alarm", "confusion")
+                        else f"{k} {v if isinstance(v, str) else round(v, 3)}"
+                        for k, v in r.items()
+                    )
+                    lines.append(f"- `{backend}` — {label}: {figures}")
+            else:
+                figures = "; ".join(
+                    f"{k}: {v if isinstance(v, str | int) else round(v, 3)}" for k, v in row.items()
+                )
+                lines.append(f"- `{backend}` — {figures}")
+        lines.append("")
+    return lines

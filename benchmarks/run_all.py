@@ -1,6 +1,6 @@
 """`make benchmarks`: every benchmark, each in its own process with a time limit, then RESULTS.md.
 
-.venv/bin/python -m benchmarks.run_all                        # web, jobs, engines_direct, engines
+.venv/bin/python -m benchmarks.run_all                        # web, jobs, engines_direct, engines, devset
 BENCH_PARTS=web,jobs .venv/bin/python -m benchmarks.run_all   # some of them
 .venv/bin/python -m benchmarks.run_all --report               # only rewrite RESULTS.md from results/
 """
@@ -16,7 +16,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import RESULTS_DIR, load_average, machine, read_json, today, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = {"web": 900, "jobs": 900, "engines_direct": 900, "engines": 1800}  # time limit of each, seconds
+PARTS = {
+    "web": 900,
+    "jobs": 900,
+    "engines_direct": 900,
+    "engines": 1800,
+    "devset": 1800,
+}  # time limit of each, seconds
 
 
 def run(parts: list[str]) -> dict:

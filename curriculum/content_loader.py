@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from demos.catalog import DEMO_SLUGS
+from curriculum.demo_links import demo_slugs
 
 LEVELS = ("mid", "senior", "principal")
 RESOURCE_KINDS = ("paper", "article", "video", "course", "docs", "book", "tool", "code", "dataset", "thesis")
@@ -174,7 +174,7 @@ def parse_topic(path: Path, root: Path) -> TopicSpec:
     if bad_levels or not levels:
         raise _FileProblem(f"field 'levels' must list some of {', '.join(LEVELS)} (got {list(levels)})")
     demos = _str_list(data, "demos")
-    unknown_demos = sorted(set(demos) - DEMO_SLUGS)
+    unknown_demos = sorted(set(demos) - demo_slugs())
     if unknown_demos:
         raise _FileProblem(f"unknown demo(s): {', '.join(unknown_demos)}")
     hours = _require(data, "estimated_hours", (int, float))

@@ -151,6 +151,11 @@ def topic_prediction_evidence(*, topic: Topic, user) -> dict[str, int]:
 
     if not user.is_authenticated or not apps.is_installed("demos"):
         return {"total": 0, "right": 0}
-    attempts = apps.get_model("demos", "PredictionAttempt").objects.filter(user=user, topic=topic)
+    attempts = apps.get_model("demos", "PredictionAttempt").objects.filter(
+        user=user,
+        topic=topic,
+        answered_at__isnull=False,
+        replay=False,  # settled, made before the answer
+    )
     counts = attempts.aggregate(total=Count("id"), right=Count("id", filter=Q(correct=True)))
     return {"total": counts["total"] or 0, "right": counts["right"] or 0}

@@ -8,10 +8,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from curriculum import selectors, services
+from curriculum.demo_links import demo_is_mounted, demo_link
 from curriculum.models import Phase, Topic
+from curriculum.notebook_pages import notebook_path
 from curriculum.search import topic_search
-from demos.catalog import demo_info
-from demos.registry import available_demo_slugs
 
 
 def roadmap(request: HttpRequest) -> HttpResponse:
@@ -30,6 +30,7 @@ def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
     percent = round(100 * done / len(rows)) if rows else 0
     previous, following = selectors.phase_neighbours(phase=phase)
     context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
+    context["has_notebook"] = notebook_path(phase_slug=phase.slug) is not None
     return render(request, "curriculum/phase.html", {**context, "previous": previous, "next": following})
 
 
@@ -46,7 +47,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "prerequisites": [(p, status.get(p.id)) for p in prerequisites],
         "unlocks": list(topic.unlocks.all()),
         "resource_groups": selectors.resources_by_kind(topic=topic),
-        "demos": [(d, d.slug in available_demo_slugs()) for d in (demo_info(s) for s in topic.demos) if d],
+        "demos": [(d, demo_is_mounted(d.slug)) for d in (demo_link(s) for s in topic.demos) if d],
         "question_count": selectors.topic_question_count(topic=topic),
         "predictions": selectors.topic_prediction_evidence(topic=topic, user=request.user),
     }

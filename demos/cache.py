@@ -31,6 +31,7 @@ def demo_cache_purge(*, now: dt.datetime | None = None, max_age_seconds: float |
     keep = set(manifest.read_text().split("\n")) if manifest.exists() else set()
     deleted = 0
     for folder, _dirs, files in os.walk(root, topdown=False):
+        emptied = False
         for name in files:
             path = Path(folder) / name
             if path == manifest or str(path) in keep:
@@ -39,6 +40,10 @@ def demo_cache_purge(*, now: dt.datetime | None = None, max_age_seconds: float |
             if max(info.st_mtime, info.st_ctime) < cutoff:
                 path.unlink(missing_ok=True)
                 deleted += 1
-        if Path(folder) != root and not any(Path(folder).iterdir()):
-            Path(folder).rmdir()
+                emptied = True
+        # A folder that was just made empty, or has stood empty past the limit; never one an upload
+        # created a moment ago and is about to move its file into.
+        here = Path(folder)
+        if here != root and not any(here.iterdir()) and (emptied or here.stat().st_mtime < cutoff):
+            here.rmdir()
     return deleted

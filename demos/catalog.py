@@ -1,4 +1,5 @@
-"""The list of demos (slug, title, one line), importable without Gradio or any model."""
+"""The one list of demos (slug, title, one line, builder), importable without Gradio or any model;
+demos/registry.py mounts exactly these."""
 
 from dataclasses import dataclass
 
@@ -8,6 +9,11 @@ class DemoInfo:
     slug: str
     title: str
     blurb: str
+
+    @property
+    def builder(self) -> str:
+        """ "module:function" returning its gr.Blocks: demos/<slug with underscores>/build()."""
+        return f"demos.{self.slug.replace('-', '_')}:build"
 
 
 DEMOS: tuple[DemoInfo, ...] = (

@@ -13,6 +13,13 @@ from django.conf import settings
 from django.db import close_old_connections
 
 RESULTS_FILE = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "engines.json"
+DEVSET_FILE = RESULTS_FILE.with_name("devset.json")  # real-speech development set (benchmarks/devset)
+DEVSET_PARTS = {
+    "diarization": "diarization",
+    "speaker-embedding": "speaker",
+    "asr": "asr",
+    "enhancement": "enhancement",
+}
 
 
 def with_django_db(handler: Callable) -> Callable:
@@ -155,6 +162,29 @@ def measured_figures(capability: str, backend: str) -> dict | None:
     return json.loads(RESULTS_FILE.read_text()).get(f"{capability}/{backend}")
 
 
+def devset_figures(capability: str, backend: str) -> str | None:
+    """One line of the engine's figures on the real-speech development set, if it was measured."""
+    if capability not in DEVSET_PARTS or not DEVSET_FILE.exists():
+        return None
+    data = json.loads(DEVSET_FILE.read_text())
+    part = data.get("results", {}).get(DEVSET_PARTS[capability], {})
+    row = part.get(backend)
+    if not isinstance(row, dict):
+        return None
+
+    def show(value) -> str:
+        return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+    if all(isinstance(v, dict) for v in row.values()):  # diarization: one entry per set of files
+        text = "; ".join(
+            f"{label}: DER {r['DER']:.1f} % (speakers found/true {r['speakers found/true']})"
+            for label, r in row.items()
+        )
+    else:
+        text = "; ".join(f"{k} {show(v)}" for k, v in row.items())
+    return f"{text} ({part.get('date', '')}, load average {part.get('load_average', '?')})"
+
+
 def model_card_markdown(capability: str, backend: str | None = None) -> str:
     from workers.engines.registry import engine_availability, engine_class
 
@@ -185,9 +215,20 @@ def model_card_markdown(capability: str, backend: str | None = None) -> str:
         )
     else:
         lines.append("- **Measured:** not benchmarked on this server yet (`make benchmarks`).")
+    real = devset_figures(capability, cls.backend)
+    if real:
+        lines.append(f"- **On the real-speech development set** (`benchmarks/devset`): {real}")
     if not availability.available:
         lines.append(f"- **Not available here:** {availability.reason}")
     return "\n".join(lines)
+
+
+def synthetic_audio_notice(capability: str) -> str:
+    """The disclosure shown beside every player of synthesised, cloned or converted audio: the same
+    words its WAV file carries in its metadata (workers.disclosure)."""
+    from workers.disclosure import disclosure_text
+
+    return f"🛈 **{disclosure_text(capability)}** The downloaded file says so in its metadata too."
 
 
 def how_it_works_markdown(text: str, topics: list[tuple[str, str]]) -> str:
@@ -212,17 +253,28 @@ class Exercise:
     explanation: str = ""
 
 
-def exercise_check(exercise: Exercise, prediction: str | None, request) -> str:
+def exercise_check(exercise: Exercise, prediction: str | None, request, progress=None) -> str:
     """Run the experiment, compare with the committed prediction, record it as evidence."""
     import gradio as gr
 
+    from demos.services import prediction_commit, prediction_settle
+
     if not prediction:
         raise gr.Error("Commit a prediction first: pick one of the answers.")
-    answer, measured = exercise.experiment()
-    correct = prediction == answer
     user = request_user(request)
-    if user is not None:
-        _record_prediction(user, exercise, prediction, measured, correct)
+    attempt = None
+    if user is not None:  # recorded before the run, settled once after it (demos/services.py)
+        attempt = prediction_commit(
+            user=user,
+            demo=exercise.demo,
+            exercise=exercise.id,
+            topic_slug=exercise.topic,
+            prediction=prediction,
+        )
+    answer, measured = exercise_experiment(exercise, request, progress)
+    correct = prediction == answer
+    if attempt is not None:
+        prediction_settle(attempt=attempt, answer=answer, measured=measured)
     figures = "\n".join(f"- {k}: **{v}**" for k, v in measured.items())
     verdict = (
         "✅ Your prediction was right."
@@ -233,14 +285,18 @@ def exercise_check(exercise: Exercise, prediction: str | None, request) -> str:
     return f"{verdict}\n\n**Measured:**\n{figures}\n\n{exercise.explanation}{saved}"
 
 
-def _record_prediction(user, exercise: Exercise, prediction: str, measured: dict, correct: bool) -> None:
-    from curriculum.models import Topic
-    from demos.models import PredictionAttempt
+def exercise_experiment(exercise: Exercise, request, progress=None) -> tuple[str, dict]:
+    """(answer, measured): an "exercise" job on a worker, unless webapp.inprocess allows this demo's
+    experiments in the web process (model-free DSP on synthetic signals)."""
+    from demos.exercises import CAPABILITY
+    from webapp.inprocess import EXERCISES_IN_PROCESS
 
-    PredictionAttempt.objects.create(
-        user=user, demo=exercise.demo, exercise=exercise.id, prediction=prediction[:200],
-        topic=Topic.objects.filter(slug=exercise.topic).first(), measured=measured, correct=correct,
-    )  # fmt: skip
+    if exercise.demo in EXERCISES_IN_PROCESS:
+        return exercise.experiment()
+    job = job_submit_and_wait(
+        request, CAPABILITY, backend=exercise.id, origin=exercise.demo, progress=progress
+    )
+    return job.result["answer"], job.result["measured"]
 
 
 def exercise_block(exercise: Exercise) -> None:
@@ -253,7 +309,8 @@ def exercise_block(exercise: Exercise) -> None:
         commit = gr.Button("Lock in my prediction and run the experiment")
         verdict = gr.Markdown()
 
-    def run(prediction, request: gr.Request):
-        return gr.update(interactive=False), exercise_check(exercise, prediction, request)
+    def run(prediction, request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        return gr.update(interactive=False), exercise_check(exercise, prediction, request, progress)
 
-    commit.click(with_django_db(run), inputs=[choice], outputs=[choice, verdict])
+    api_name = "exercise_" + "".join(c if c.isalnum() else "_" for c in exercise.id)
+    commit.click(with_django_db(run), inputs=[choice], outputs=[choice, verdict], api_name=api_name)

@@ -11,21 +11,38 @@ from django.utils.text import get_valid_filename
 
 
 class PredictionAttempt(models.Model):
+    """A prediction, stored before its run (created_at) and settled once by the run (answered_at).
+
+    Evidence that can't be replayed: the prediction never changes once the answer has been shown, and
+    an attempt committed after this learner saw the exercise's answer is kept but marked `replay`
+    (it is not evidence). demos/services.py is the only writer."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="predictions")
     demo = models.CharField(max_length=40)
     exercise = models.CharField(max_length=80)
     topic = models.ForeignKey("curriculum.Topic", null=True, blank=True, on_delete=models.SET_NULL)
     prediction = models.CharField(max_length=200)
     measured = models.JSONField(default=dict)
-    correct = models.BooleanField()
+    correct = models.BooleanField(null=True)  # None until the run settles it
+    replay = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "demo"])]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.demo}/{self.exercise} · {'right' if self.correct else 'wrong'}"
+        verdict = {True: "right", False: "wrong", None: "running"}[self.correct]
+        return f"{self.user} · {self.demo}/{self.exercise} · {verdict}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Last line of defence under the service: a settled attempt's prediction is frozen."""
+        if not self._state.adding:
+            stored = PredictionAttempt.objects.filter(pk=self.pk).values("prediction", "answered_at").first()
+            if stored and stored["answered_at"] is not None and stored["prediction"] != self.prediction:
+                raise ValueError("A prediction cannot be changed after its answer was shown.")
+        super().save(*args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Mounting a demo safely: file inputs only from the demo upload folder, blocked paths, Gradio routes
-the demos don't use removed, the cache cleaned on a schedule, and one sign-in banner for visitors.
+the demos don't use removed, the cache cleaned on a schedule, one sign-in banner for visitors, and
+no work done for a visitor's events.
 
 Why this is needed: Gradio checks "was this file uploaded here?" only for apps that were launched
 (`Blocks.has_launched`); a mounted app skips the check, so a `{"path": "/any/file", "meta":
@@ -31,6 +32,7 @@ UNUSED_ROUTE_PREFIXES = (
     "/gradio_api/proxy=",
     "/gradio_api/file/",
     "/gradio_api/process_recording",
+    "/gradio_api/component_server",  # server functions of FileExplorer & co., which no demo has
     "/gradio_api/dev/",
     "/gradio_api/vibe",
     "/gradio_api/undo-vibe",
@@ -109,6 +111,36 @@ def file_inputs_guard_install(*, blocks, upload_dir: Path) -> None:
     blocks.preprocess_data = preprocess_data
 
 
+def visitor_gate_install(*, blocks, open_to_visitors) -> None:
+    """Demos that do work need a signed-in user, whatever each handler checks: an event from a
+    visitor (no valid Django session) answers "no change" to every output without running, unless
+    `open_to_visitors(block_fn)` allows it (the sign-in banner, loading a shipped example). Silent,
+    so visitors see the one sign-in banner instead of an error in every output box."""
+    import inspect
+
+    from webapp.sessions import asession_user
+
+    process = blocks.process_api
+    signature = inspect.signature(process)
+
+    async def process_api(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        block_fn, request = bound.arguments["block_fn"], bound.arguments.get("request")
+        block_fn = blocks.fns[block_fn] if isinstance(block_fn, int) else block_fn
+        request = request[0] if isinstance(request, list) and request else request
+        if request is not None and not open_to_visitors(block_fn):
+            cookies = getattr(request, "cookies", None) or {}
+            if await asession_user(session_key=cookies.get(settings.SESSION_COOKIE_NAME)) is None:
+                return {
+                    "data": [{"__type__": "update"} for _ in block_fn.outputs], "is_generating": False,
+                    "iterator": None, "duration": 0.0, "average_duration": None, "render_config": None,
+                    "changed_state_ids": [], "used_cache": None,
+                }  # fmt: skip
+        return await process(*args, **kwargs)
+
+    blocks.process_api = process_api
+
+
 def unused_routes_remove(*, router) -> list[str]:
     """Drop UNUSED_ROUTE_PREFIXES from a mounted Gradio app's router and the routers it includes
     (FastAPI keeps included routers live); returns the paths removed. Call before the first request."""
@@ -131,9 +163,10 @@ def sign_in_url(slug: str) -> str:
     return f"/accounts/login/?next={quote(f'/demos/{slug}/')}"
 
 
-def sign_in_banner_add(*, blocks, slug: str) -> None:
+def sign_in_banner_add(*, blocks, slug: str):
     """One "Sign in to run this demo" message at the top for visitors, with the run buttons turned
-    off, instead of a red error in every output box; signed-in users see nothing extra."""
+    off, instead of a red error in every output box; signed-in users see nothing extra. Returns
+    the banner's load function."""
     import gradio as gr
 
     from demos.common import request_user, with_django_db
@@ -150,26 +183,37 @@ def sign_in_banner_add(*, blocks, slug: str) -> None:
             return [gr.update(visible=True, value=html), *[gr.update(interactive=False) for _ in buttons]]
         return [gr.update(visible=False), *[gr.skip() for _ in buttons]]
 
+    show = with_django_db(show)
     with blocks:
         banner = gr.HTML(visible=False, elem_id="sign-in-to-run")
-        blocks.load(with_django_db(show), outputs=[banner, *buttons], show_progress="hidden", api_name=False)
+        blocks.load(show, outputs=[banner, *buttons], show_progress="hidden", api_name=False)
     blocks.children.remove(banner)
     blocks.children.insert(0, banner)
+    return show
 
 
 def cache_keep_manifest_write(*, blocks_list, upload_dir: Path) -> Path:
-    """List the cache files the demos show from start-up on (example clips, default values: every
-    file their page configuration names), so the purge task, which runs in a worker, keeps them."""
+    """List the cache files the demos' pages name from start-up on (default values copied into the
+    cache when a demo is built), so the purge task, which runs in a worker, keeps them. Example clips
+    need no entry: each click copies the shipped clip into the cache afresh."""
     from gradio_client.utils import is_file_obj, traverse
 
     kept: set[str] = set()
     for blocks in blocks_list:
         traverse(blocks.config, lambda d: kept.add(d["path"]) or d, is_file_obj)
+    kept = {p for p in kept if Path(p).is_relative_to(upload_dir)}
     manifest = upload_dir / KEEP_MANIFEST
     with tempfile.NamedTemporaryFile("w", dir=upload_dir, prefix=".keep-", delete=False) as out:
         out.write("\n".join(sorted(kept)) + "\n")
     os.replace(out.name, manifest)
     return manifest
+
+
+def _loads_examples(block_fn) -> bool:
+    """A click on a gr.Examples row: it only fills inputs with a shipped sample."""
+    import gradio as gr
+
+    return bool(block_fn.inputs) and all(isinstance(i, gr.Dataset) for i in block_fn.inputs)
 
 
 def demo_mount(app, blocks, *, slug: str, upload_dir: Path):
@@ -178,7 +222,8 @@ def demo_mount(app, blocks, *, slug: str, upload_dir: Path):
 
     from demos.page import gradio_page_options
 
-    sign_in_banner_add(blocks=blocks, slug=slug)
+    banner = sign_in_banner_add(blocks=blocks, slug=slug)
+    visitor_gate_install(blocks=blocks, open_to_visitors=lambda fn: fn.fn is banner or _loads_examples(fn))
     file_inputs_guard_install(blocks=blocks, upload_dir=upload_dir)
     blocks.delete_cache = (CACHE_SWEEP_EVERY_SECONDS, int(demo_cache_max_age_seconds()))
     # An explicit root path: without it, file URLs of examples lose the /demos/<slug> prefix.

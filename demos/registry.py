@@ -2,21 +2,10 @@
 
 import importlib
 
-# slug → "module:function" returning a gr.Blocks. Add a line here to mount a new demo.
-DEMO_BUILDERS: dict[str, str] = {
-    "fundamentals": "demos.fundamentals:build",
-    "vad": "demos.vad:build",
-    "asr": "demos.asr:build",
-    "tts": "demos.tts:build",
-    "speaker-verification": "demos.speaker_verification:build",
-    "diarization": "demos.diarization:build",
-    "voice-cloning": "demos.voice_cloning:build",
-    "voice-conversion": "demos.voice_conversion:build",
-    "enhancement": "demos.enhancement:build",
-    "separation": "demos.separation:build",
-    "music": "demos.music:build",
-    "keyword-spotting": "demos.keyword_spotting:build",
-}
+from demos.catalog import DEMOS
+
+# slug → "module:function" returning a gr.Blocks, from the one list in demos/catalog.py.
+DEMO_BUILDERS: dict[str, str] = {demo.slug: demo.builder for demo in DEMOS}
 
 
 def available_demo_slugs() -> frozenset[str]:

@@ -55,45 +55,65 @@ class MockSetupForm(forms.Form):
         self.fields["topics"].queryset = topics_with_questions()
 
 
-class AnswerForm(forms.Form):
-    """A question's answer form: the options (multiple choice) and/or a free-text answer."""
+def _options_field(question: Question, order: list[int] | None) -> forms.Field:
+    """The options, in the order this attempt shows them (shuffled on the server per attempt)."""
+    options = {o.id: o for o in question.options.all()}
+    shown = [options[i] for i in order or [] if i in options] or list(options.values())
+    choices = [(str(o.id), o.text) for o in shown]
+    if sum(o.correct for o in shown) > 1:
+        return forms.TypedMultipleChoiceField(
+            choices=choices, coerce=int, widget=forms.CheckboxSelectMultiple, label="Choose every correct answer",
+            error_messages={"required": "Choose at least one of the options."},
+        )  # fmt: skip
+    return forms.TypedChoiceField(
+        choices=choices, coerce=int, widget=forms.RadioSelect, label="Choose one answer",
+        error_messages={"required": "Choose one of the options."},
+    )  # fmt: skip
 
-    question = forms.IntegerField(widget=forms.HiddenInput)
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
-    mode = forms.ChoiceField(choices=[("quiz", "quiz"), ("review", "review")], widget=forms.HiddenInput)
 
-    def __init__(self, *args, question: Question, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.question = question
-        if question.has_options:
-            options = list(question.options.all())
-            choices = [(str(o.id), o.text) for o in options]
-            several = sum(o.correct for o in options) > 1
-            self.fields["options"] = forms.TypedMultipleChoiceField(
-                choices=choices,
-                coerce=int,
-                widget=forms.CheckboxSelectMultiple,
-                label="Choose every correct answer" if several else "Choose one answer",
-                error_messages={"required": "Choose at least one of the options."},
-            )
-            if not several:
-                self.fields["options"] = forms.TypedChoiceField(
-                    choices=choices, coerce=int, widget=forms.RadioSelect, label="Choose one answer",
-                    error_messages={"required": "Choose one of the options."},
-                )  # fmt: skip
-        if question.has_free_text:
-            self.fields["answer"] = forms.CharField(
-                label="Your answer" if not question.has_options else "Explain your answer (optional, graded)",
-                required=False,
-                strip=False,
-                widget=forms.Textarea(attrs={"rows": 8}),
-            )
-
+class _OptionIds:
     def option_ids(self) -> list[int]:
         value = self.cleaned_data.get("options")
         if value is None or value == "":
             return []
         return list(value) if isinstance(value, list) else [value]
+
+    def options_shown(self) -> list[str]:
+        return [label for _, label in self.fields["options"].choices] if "options" in self.fields else []
+
+
+class AnswerForm(_OptionIds, forms.Form):
+    """A question's first answer: the options of a multiple-choice question, else the free text
+    (a "both" question's options come after its free text is graded: OptionsForm)."""
+
+    question = forms.IntegerField(widget=forms.HiddenInput)
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    mode = forms.ChoiceField(choices=[("quiz", "quiz"), ("review", "review")], widget=forms.HiddenInput)
+
+    def __init__(self, *args, question: Question, order: list[int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        counted = question.options_graded
+        if counted and question.kind == Question.Kind.MCQ:
+            self.fields["options"] = _options_field(question, order)
+            return
+        both = counted and question.kind == Question.Kind.BOTH
+        self.fields["answer"] = forms.CharField(
+            label="Your answer (graded first; then you choose among the options)" if both else "Your answer",
+            required=False,
+            strip=False,
+            widget=forms.Textarea(attrs={"rows": 8}),
+        )
+
+
+class OptionsForm(_OptionIds, forms.Form):
+    """The options shown after the free text: graded ("both") or a self-check (principal)."""
+
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, question: Question, order: list[int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["options"] = _options_field(question, order)
 
 
 class MockAnswerForm(forms.Form):

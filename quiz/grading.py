@@ -1,18 +1,21 @@
-"""Free-text grading: how well an answer covers a question's key points, and where it says so.
+"""Free-text grading: which of a question's key points an answer states, correctly, and where.
 
-For each key point the grader takes the best cosine similarity between the point and any sentence
-(or clause) of the answer, from the platform's sentence-embedding engine (all-MiniLM-L6-v2, 384-d,
-L2-normalised), and adds a bonus for the point's key terms found in the answer (tolerant to case,
-plurals, inflections and hyphens). That sum maps linearly to a credit between 0 and 1; a point is
-covered when its credit reaches one half, and the score is the mean credit: the covered fraction,
-weighted by how clearly each point is made. Plain functions, no Django: the benchmark and the
-tests call them directly.
+For each key point the grader finds the answer sentence (or clause) most similar to it, by cosine
+similarity of sentence embeddings (the worker's `sentence-embedding` engine, all-MiniLM-L6-v2).
+Key terms found *in that sentence* confirm it, but only once the sentence is already about the
+point: a list of terms, or terms dropped into unrelated sentences, earns nothing. Then the point's
+facts are checked, not just its topic: its numbers by value (with a tolerance, after normalising
+units and spellings, see quiz.textnorm); a different number for the same quantity, or the point's
+words turned round ("wide at low, narrow at high"), makes the point *wrong*, which costs more
+than leaving it out, because an interviewer hears a confident error as worse than a gap.
+Sentences that copy the question earn nothing. The score is the mean credit over the points.
+
+Plain functions, no Django; the model is only touched through the encoder passed in (or the
+engine registry on a worker): the web process never calls grade_answer.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,23 +23,47 @@ from typing import Protocol
 
 import numpy as np
 
+from quiz.answer_text import (
+    CLAUSE,
+    FUNCTION_WORDS,
+    clauses,
+    dominant_other_script,
+    find_terms,
+    is_copy,
+    is_fragment,
+    split_sentences,
+)
+from quiz.textnorm import (
+    Quantity,
+    contradicts,
+    for_encoder,
+    quantities,
+    reversed_claim,
+    same_quantity,
+    words,
+)
+
 MAX_SENTENCES = 120  # an answer is cut to this many sentences before encoding (cost is linear)
-LONG_SENTENCE_WORDS = 18  # longer sentences are also compared clause by clause
-OTHER_SCRIPT_SHARE = 0.5  # more than this share of non-Latin letters: warn that grading is English
 
 
-# A paraphrase of a key point scores about 0.6-0.9 against it, a sentence on the same subject that
-# makes another (or a mistaken) point 0.4-0.7, an off-topic sentence under 0.2. Key terms separate
-# the last two: mistaken answers rarely use the right ones. The defaults sit in the middle of the
-# plateau found on benchmarks/grader/labelled_set.yaml (see RESULTS.md), not on its peak.
 @dataclass(frozen=True)
 class GraderParams:
-    term_weight: float = 0.25  # added to the similarity, times the fraction of the point's terms found
-    low: float = 0.5  # similarity + term bonus at which a point starts to earn credit
+    """The grader's weights. Chosen on the benchmark's `tune` split (benchmarks/grader/RESULTS.md)."""
+
+    term_weight: float = 0.25  # added to the similarity, times the share of the point's terms found
+    low: float = 0.45  # similarity + term bonus at which a point starts to earn credit
     width: float = 0.4  # ... and how much more it needs for full credit (covered from half of it)
+    term_gate: float = 0.5  # below this similarity a sentence isn't about the point: terms add nothing
+    fragment_factor: float = 0.6  # similarity of a fragment (no sentence around the words) is scaled
+    missing_number_cap: float = 0.4  # the most a point earns without its number (not covered)
+    wrong_credit: float = -2.0  # the credit of a point stated with a wrong number or turned round
+    wrong_factor: float = 0.5  # the whole score is scaled by this when any point is stated wrongly
+    reversal_close: float = 0.7  # similarity from which a lone opposite word reverses a point
 
     def credit(self, similarity: float, term_share: float) -> float:
-        return min(1.0, max(0.0, (similarity + self.term_weight * term_share - self.low) / self.width))
+        gate = min(1.0, max(0.0, (similarity - self.term_gate) / 0.15))
+        bonus = self.term_weight * term_share * gate
+        return min(1.0, max(0.0, (similarity + bonus - self.low) / self.width))
 
 
 DEFAULT_PARAMS = GraderParams()
@@ -51,30 +78,56 @@ class SentenceEncoder(Protocol):
 class KeyPointInput:
     text: str
     terms: tuple[str, ...] = ()
+    numbers: tuple[Quantity, ...] | None = None  # None: the numbers written in `text`
+
+
+class Status:
+    COVERED = "covered"
+    PARTLY = "partly"  # some credit, not enough to count as covered
+    NO_NUMBER = "no_number"  # on the subject, but without the figure the point is about
+    WRONG_NUMBER = "wrong_number"
+    REVERSED = "reversed"
+    MISSING = "missing"
+
+
+# What the feedback says about a point that was not covered: about the answer, never its terms.
+HINTS = {
+    Status.PARTLY: "You touched on this, but not clearly enough to count: state it outright.",
+    Status.NO_NUMBER: "You discussed this without the figure it turns on; work out the number and say it.",
+    Status.WRONG_NUMBER: "Your answer gives a different figure for this; check how it is worked out.",
+    Status.REVERSED: "Your answer seems to say the opposite of this.",
+    Status.MISSING: "Your answer doesn't make this point.",
+}
 
 
 @dataclass(frozen=True)
 class PointResult:
     point: str
     covered: bool
-    credit: float  # 0..1
+    credit: float  # -1..1: below 0 when the point is stated wrongly
     similarity: float  # best cosine between the point and an answer sentence or clause
     terms_found: tuple[str, ...]
-    term_share: float  # fraction of the point's terms found in the answer
+    term_share: float  # fraction of the point's terms found in the evidence sentence
     evidence: str  # the answer sentence that best matches the point ("" when there is none)
+    status: str = Status.MISSING
+
+    @property
+    def hint(self) -> str:
+        return HINTS.get(self.status, "")
 
     def as_json(self) -> dict:
         return {
             "point": self.point,
             "evidence": self.evidence if self.covered else "",
             "similarity": round(self.similarity, 3),
-            "terms": list(self.terms_found),
+            "status": self.status,
+            "hint": "" if self.covered else self.hint,
         }
 
 
 @dataclass(frozen=True)
 class Grade:
-    score: float  # 0..1, the mean credit over the key points
+    score: float  # 0..1, the mean credit over the key points (never below 0)
     points: tuple[PointResult, ...]
     notes: tuple[str, ...] = field(default=())
 
@@ -85,93 +138,6 @@ class Grade:
     @property
     def missed(self) -> list[PointResult]:
         return [p for p in self.points if not p.covered]
-
-
-# ---------------------------------------------------------------------------------------------
-# Text handling
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[\n;]+|(?<=[。！？])")
-_CLAUSE = re.compile(r",\s+|\s+[-–—]\s+|\s+(?:and|but|because|so|which|while|whereas)\s+")
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s-]")
-_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of `text` (split at . ! ? ; newlines and CJK full stops), stripped, non-empty."""
-    parts = (p.strip(" \t\"'()[]") for p in _SENTENCE_END.split(text))
-    return [p for p in parts if re.search(r"\w", p)]
-
-
-def _clauses(sentence: str) -> list[str]:
-    if len(sentence.split()) < LONG_SENTENCE_WORDS:
-        return []
-    parts = [p.strip() for p in _CLAUSE.split(sentence)]
-    return [p for p in parts if len(p.split()) >= 4 and p != sentence]
-
-
-def _stem(token: str) -> str:
-    """Fold plurals: 'frequencies' → 'frequency', 'boxes' → 'box', 'filters' → 'filter'."""
-    if not token.isalpha() or len(token) <= 3:
-        return token
-    if token.endswith("ies") and len(token) > 4:
-        return token[:-3] + "y"
-    if token.endswith(("ches", "shes", "xes", "zes")):
-        return token[:-2]
-    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
-
-
-def _token_variants(text: str) -> list[list[str]]:
-    """The text's tokens with hyphenated compounds split ('low pass') and joined ('lowpass')."""
-    lowered = _DIGIT_COMMA.sub("", text.lower())
-    split = [_stem(t) for t in _TOKEN.findall(lowered.replace("-", " "))]
-    joined = [_stem(t) for t in _TOKEN.findall(re.sub(r"(?<=\w)-(?=\w)", "", lowered))]
-    return [split] if split == joined else [split, joined]
-
-
-def _token_match(term_token: str, answer_token: str) -> bool:
-    if term_token == answer_token:
-        return True
-    # 'alias' covers 'aliasing', 'fold' covers 'folded': prefixes of words of four letters or more
-    return term_token.isalpha() and len(term_token) >= 4 and answer_token.startswith(term_token)
-
-
-def _contains(haystack: list[str], needle: list[str]) -> bool:
-    n = len(needle)
-    if not n:
-        return False
-    for start in range(len(haystack) - n + 1):
-        if all(_token_match(needle[i], haystack[start + i]) for i in range(n)):
-            return True
-    return False
-
-
-def find_terms(terms: Sequence[str], answer: str) -> tuple[str, ...]:
-    """The terms that occur in the answer, each as a whole token sequence (not inside other words)."""
-    answer_variants = _token_variants(answer)
-    found = []
-    for term in terms:
-        term_variants = _token_variants(term)
-        if any(_contains(a, t) for a in answer_variants for t in term_variants):
-            found.append(term)
-    return tuple(found)
-
-
-def dominant_other_script(text: str) -> str | None:
-    """The name of the non-Latin script most letters are in ('CYRILLIC', 'CJK'…), when most are."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return None
-    scripts: dict[str, int] = {}
-    for ch in letters:
-        name = unicodedata.name(ch, "UNKNOWN").split(" ")[0]
-        if name != "LATIN":
-            scripts[name] = scripts.get(name, 0) + 1
-    other = sum(scripts.values())
-    if other / len(letters) <= OTHER_SCRIPT_SHARE:
-        return None
-    return max(scripts, key=scripts.__getitem__)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,28 +153,101 @@ def default_encoder() -> SentenceEncoder:
 @lru_cache(maxsize=512)
 def _point_vectors(encoder: SentenceEncoder, points: tuple[str, ...]) -> np.ndarray:
     # A question's key points never change between gradings: encode them once per process.
-    return encoder.encode(list(points))
+    return encoder.encode([for_encoder(p) for p in points])
 
 
-def _candidates(answer: str) -> tuple[list[str], list[int]]:
-    """Sentences and the clauses of long sentences, each with the index of its sentence."""
+@dataclass(frozen=True)
+class _Candidates:
+    texts: list[str]  # sentences and the clauses of long ones
+    owners: list[int]  # the sentence each text belongs to
+    sentences: list[str]
+    fragment: list[bool]
+    copied: int  # sentences dropped as copies of the question
+
+
+def _candidates(answer: str, prompt: str) -> _Candidates:
+    prompt_words = {t for t in words(prompt) if t not in FUNCTION_WORDS} if prompt else set()
     sentences = split_sentences(answer)[:MAX_SENTENCES]
-    texts, owners = [], []
-    for i, sentence in enumerate(sentences):
-        for text in [sentence, *_clauses(sentence)]:
+    kept = [s for s in sentences if not (prompt_words and is_copy(s, prompt_words))]
+    texts, owners, fragment = [], [], []
+    for i, sentence in enumerate(kept):
+        for text in [sentence, *clauses(sentence)]:
             texts.append(text)
             owners.append(i)
-    return texts, owners
+            fragment.append(is_fragment(text))
+    return _Candidates(texts, owners, kept, fragment, len(sentences) - len(kept))
+
+
+def _required_numbers(kp: KeyPointInput, prompt_numbers: list[Quantity]) -> list[Quantity]:
+    """The point's figures a learner must state: not those the question itself gives."""
+    numbers = kp.numbers if kp.numbers is not None else quantities(kp.text, skip_formulas=True)
+    return [n for n in numbers if not any(same_quantity(n, q) for q in prompt_numbers)]
+
+
+@dataclass(frozen=True)
+class _Context:
+    points: tuple[KeyPointInput, ...]
+    prompt: tuple[Quantity, ...]  # the figures the question gives
+    known: tuple[Quantity, ...]  # those and the figures of all its key points
+
+
+def _owner(clause: str, context: _Context) -> KeyPointInput | None:
+    """The key point a clause is about (most content words in common; None on a tie)."""
+    said = {w for w in words(clause) if w not in FUNCTION_WORDS}
+    overlap = [len(said & {w for w in words(p.text) if w not in FUNCTION_WORDS}) for p in context.points]
+    best = max(overlap, default=0)
+    return context.points[overlap.index(best)] if best and overlap.count(best) == 1 else None
+
+
+def _numbers_check(kp, required, evidence: str, stated, context: _Context) -> tuple[list, list]:
+    """Which of the point's figures the answer states (in a clause about this point, not one about
+    another point), and which it contradicts (another value in the clause about this point)."""
+    parts = [c for c in CLAUSE.split(evidence) if c.strip()] or [evidence]
+    mine = [q for c in parts if _owner(c, context) in (kp, None) for q in quantities(c)]
+    scope = mine if quantities(evidence) else stated
+    right = [n for n in required if any(same_quantity(n, q) for q in scope)]
+    unexplained = [q for q in mine if not any(same_quantity(k, q) for k in context.known)]
+    wrong = [n for n in required if n not in right and any(contradicts(n, q) for q in unexplained)]
+    return right, wrong
+
+
+def _grade_point(
+    kp: KeyPointInput, sim: float, evidence: str, stated: list[Quantity], context: _Context, params
+) -> PointResult:
+    found = find_terms(kp.terms, evidence)
+    share = len(found) / len(kp.terms) if kp.terms else 0.0
+    credit = params.credit(sim, share)
+    status = Status.COVERED if credit >= 0.5 else Status.PARTLY if credit > 0 else Status.MISSING
+    about_it = credit > 0 or sim >= params.term_gate
+    required = _required_numbers(kp, context.prompt)
+    if required and about_it:
+        # figures are read in the clauses about this point: "amplitude adds 3 dB and power adds
+        # 6 dB" states 3 dB for the amplitude, not 6
+        right, wrong = _numbers_check(kp, required, evidence, stated, context)
+        if wrong:
+            credit, status = params.wrong_credit, Status.WRONG_NUMBER
+        elif not right:
+            credit = min(credit, params.missing_number_cap)
+            status = Status.NO_NUMBER if credit > 0 else Status.MISSING
+        else:
+            credit *= 0.5 + 0.5 * len(right) / len(required)
+    close = sim >= params.reversal_close
+    if about_it and status != Status.WRONG_NUMBER and reversed_claim(kp.text, evidence, close=close):
+        credit, status = params.wrong_credit, Status.REVERSED
+    if status in (Status.COVERED, Status.PARTLY) and credit < 0.5:
+        status = Status.PARTLY if credit > 0 else Status.MISSING
+    return PointResult(kp.text, credit >= 0.5, credit, sim, found, share, evidence, status)
 
 
 def grade_answer(
     answer: str,
     key_points: Sequence[KeyPointInput],
     *,
+    prompt: str = "",
     encoder: SentenceEncoder | None = None,
     params: GraderParams = DEFAULT_PARAMS,
 ) -> Grade:
-    """Grade a free-text answer against the key points; an empty answer scores 0."""
+    """Grade a free-text answer against the key points of the question `prompt`; empty scores 0."""
     notes = []
     script = dominant_other_script(answer)
     if script:
@@ -216,23 +255,31 @@ def grade_answer(
             f"Most of this answer is in {script.title()} script. The key points are in English, so "
             "the grader may miss ideas you stated; answer in English for a fair score."
         )
-    texts, owners = _candidates(answer)
-    if not texts or not key_points:
+    cand = _candidates(answer, prompt)
+    if cand.copied:
+        notes.append("Part of your answer repeats the question; repeating it earns nothing.")
+    if not cand.texts or not key_points:
         points = tuple(PointResult(kp.text, False, 0.0, 0.0, (), 0.0, "") for kp in key_points)
-        return Grade(0.0, points, (*notes, "The answer is empty."))
+        return Grade(0.0, points, tuple(notes) if cand.copied else (*notes, "The answer is empty."))
+    if all(cand.fragment):
+        notes.append(
+            "Your answer reads as a list of words. Say how the ideas connect, in sentences, as you "
+            "would in an interview: a list earns little credit."
+        )
     encoder = encoder or default_encoder()
     point_vectors = _point_vectors(encoder, tuple(kp.text for kp in key_points))
-    similarity = point_vectors @ encoder.encode(texts).T  # (points, candidates) cosines
-    sentences = split_sentences(answer)
+    similarity = point_vectors @ encoder.encode([for_encoder(t) for t in cand.texts]).T
+    similarity = similarity * np.where(cand.fragment, params.fragment_factor, 1.0)
+    stated = quantities(" ".join(cand.sentences))
+    prompt_numbers = quantities(prompt) if prompt else []
+    figures = [n for kp in key_points for n in _required_numbers(kp, prompt_numbers)]
+    context = _Context(tuple(key_points), tuple(prompt_numbers), (*prompt_numbers, *figures))
     results = []
     for row, kp in zip(similarity, key_points, strict=True):
         best = int(np.argmax(row))
-        found = find_terms(kp.terms, answer)
-        share = len(found) / len(kp.terms) if kp.terms else 0.0
-        sim = float(row[best])
-        credit = params.credit(sim, share)
-        results.append(
-            PointResult(kp.text, credit >= 0.5, credit, sim, found, share, sentences[owners[best]])
-        )
-    score = sum(r.credit for r in results) / len(results)
-    return Grade(round(score, 4), tuple(results), tuple(notes))
+        evidence = cand.sentences[cand.owners[best]]
+        results.append(_grade_point(kp, float(row[best]), evidence, stated, context, params))
+    total = sum(r.credit for r in results) / len(results)
+    if any(r.status in (Status.WRONG_NUMBER, Status.REVERSED) for r in results):
+        total *= params.wrong_factor
+    return Grade(round(max(0.0, total), 4), tuple(results), tuple(notes))

@@ -53,6 +53,11 @@ class Question(models.Model):
     def has_free_text(self) -> bool:
         return self.kind in (self.Kind.FREE, self.Kind.BOTH)
 
+    @property
+    def options_graded(self) -> bool:
+        """A principal question is answered in free text; its options are a self-check afterwards."""
+        return self.has_options and self.level != Level.PRINCIPAL
+
 
 class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")

@@ -1,6 +1,7 @@
 """FSRS spaced repetition on plain data: a card's state is the JSON dict fsrs.Card.to_dict() gives.
 
-Ratings come from grades: multiple choice wrong → Again, right → Good; free text by score band.
+Ratings come from grades: multiple choice wrong → Again, right → Good; free text by score band;
+both combined so that neither a correct choice nor a good explanation is wasted.
 """
 
 from dataclasses import dataclass
@@ -35,13 +36,19 @@ def rating_for_score(score: float) -> int:
 
 
 def rating_for_answer(*, options_correct: bool | None, score: float | None) -> int:
-    """The grade's rating: free text decides when there is a score, else the options do."""
-    if score is not None:
-        rating = rating_for_score(score)
-        if options_correct is False:  # a wrong choice caps a good write-up
-            rating = min(rating, HARD)
-        return rating
-    return GOOD if options_correct else AGAIN
+    """The grade's rating from the options (None: not counted) and the free-text score (None: none).
+
+    Neither part is wasted: a correct choice keeps its Good whatever the explanation says, and a
+    strong explanation lifts it to Easy; a wrong choice caps the rating at Hard, which a good
+    explanation still earns (instead of Again)."""
+    if score is None:
+        return GOOD if options_correct else AGAIN
+    rating = rating_for_score(score)
+    if options_correct is True:
+        return max(rating, GOOD)
+    if options_correct is False:
+        return min(rating, HARD)
+    return rating
 
 
 def _utc(moment: datetime) -> datetime:

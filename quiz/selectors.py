@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from curriculum.models import Topic
 from quiz import scheduling
+from quiz.chart_score import chart_score, chart_score_series
 from quiz.models import Attempt, Card, KeyPoint, Level, MockInterview, Option, Question
 
 WEAKEST_SHOWN = 3
@@ -47,6 +49,14 @@ def question_with_details(*, question_id: int, active_only: bool = False) -> Que
 
 def question_for_answering(*, question_id: int) -> Question:
     return question_with_details(question_id=question_id, active_only=True)
+
+
+def options_order(*, question: Question, seed: int) -> list[int]:
+    """The question's option ids in the order one attempt shows them: shuffled by `seed` (drawn
+    per attempt by the view), so no stored position gives the answer away."""
+    ids = [o.id for o in question.options.all()]
+    random.Random(seed).shuffle(ids)
+    return ids
 
 
 def _matching(*, topics: Sequence[Topic], level: str | None, kinds: Sequence[str] | None = None) -> list[int]:
@@ -247,6 +257,17 @@ def attempt_for_user(*, attempt_id: int, user) -> Attempt:
     )
 
 
+def attempt_wait_graded(*, attempt_id: int, timeout: float, interval: float = 0.02) -> str:
+    """The attempt's status once a worker has graded it, or as it is when `timeout` runs out:
+    lets the answer's POST show the grade at once when the worker is quick (reads only)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = Attempt.objects.filter(id=attempt_id).values_list("status", flat=True).first()
+        if status != Attempt.Status.GRADING or time.monotonic() >= deadline:
+            return status
+        time.sleep(interval)
+
+
 def card_for(*, user, question_id: int) -> Card | None:
     return Card.objects.filter(user=user, question_id=question_id).first()
 
@@ -260,27 +281,15 @@ def attempts_for_history(*, user, limit: int = 100) -> list[Attempt]:
 
 
 def attempt_chart_score(attempt: Attempt) -> float | None:
-    """The one number a history chart plots: the free-text score, else 1/0 for the options."""
-    if attempt.score is not None:
-        return attempt.score
-    if attempt.options_correct is not None:
-        return 1.0 if attempt.options_correct else 0.0
-    return None
+    """The one number a history chart plots (quiz/chart_score.py)."""
+    return chart_score(score=attempt.score, options_correct=attempt.options_correct)
 
 
 def score_series(*, user, limit: int = 500) -> list[tuple[datetime, float, str]]:
     """(when, score 0..1, question slug) for the learner's latest graded attempts, oldest first."""
-    rows = (
-        Attempt.objects.filter(user=user, status=Attempt.Status.GRADED)
-        .order_by("-created_at")
-        .values_list("created_at", "score", "options_correct", "question__slug")[:limit]
+    return chart_score_series(
+        attempts=Attempt.objects.filter(user=user, status=Attempt.Status.GRADED), limit=limit
     )
-    series = []
-    for created, score, correct, slug in reversed(rows):
-        value = score if score is not None else (None if correct is None else float(correct))
-        if value is not None:
-            series.append((timezone.localtime(created), value, slug))
-    return series
 
 
 def mock_for_user(*, mock_id: int, user) -> MockInterview:
@@ -318,6 +327,9 @@ class MockReport:
     pending: int
 
 
+WAITING = (Attempt.Status.PENDING, Attempt.Status.GRADING)  # answers a worker has yet to grade
+
+
 def mock_report(*, mock: MockInterview) -> MockReport:
     questions = Question.objects.select_related("main_topic__phase").in_bulk(mock.question_ids)
     best: dict[int, Attempt] = {}
@@ -341,5 +353,5 @@ def mock_report(*, mock: MockInterview) -> MockReport:
         topics=topics,
         score=sum(r.score for r in rows) / len(rows) if rows else 0.0,
         seconds=max(0, round((end - mock.started_at).total_seconds())),
-        pending=sum(1 for r in rows if r.attempt and r.attempt.status == Attempt.Status.PENDING),
+        pending=sum(1 for r in rows if r.attempt and r.attempt.status in WAITING),
     )

@@ -37,32 +37,46 @@ def answer_text_check(text: str) -> str:
     return text
 
 
-def _grade_options(attempt: Attempt, question: Question, option_ids: Iterable[int]) -> None:
+def _grade_options(
+    attempt: Attempt, question: Question, option_ids: Iterable[int], shown: Sequence[str]
+) -> None:
     options = list(question.options.all())
     chosen = [o for o in options if o.id in set(option_ids)]
     if not chosen:
         raise AnswerRefused("Choose at least one of the options.")
     attempt.selected_options = [o.text for o in chosen]
     attempt.options_correct = {o.id for o in chosen} == {o.id for o in options if o.correct}
+    texts = {o.text for o in options}
+    attempt.options_shown = [t for t in shown if t in texts] or [o.text for o in options]
 
 
-def _grade_text(attempt: Attempt, question: Question, text: str) -> None:
+def attempt_text_grade(attempt: Attempt, question: Question, text: str, *, encoder=None) -> None:
+    """Grade the free text onto the attempt (worker side: this runs the sentence encoder)."""
     from quiz.grading import KeyPointInput, grade_answer
+    from quiz.textnorm import Quantity
 
-    points = [KeyPointInput(kp.text, tuple(kp.terms)) for kp in question.key_points.all()]
-    grade = grade_answer(text, points)
+    points = [
+        KeyPointInput(
+            kp.text, tuple(kp.terms), None if kp.numbers is None else tuple(Quantity(**n) for n in kp.numbers)
+        )
+        for kp in question.key_points.all()
+    ]
+    grade = grade_answer(text, points, prompt=question.prompt, encoder=encoder)
     attempt.score = grade.score
     attempt.points_hit = [p.as_json() for p in grade.hit]
-    attempt.points_missed = [{"point": p.point, "similarity": round(p.similarity, 3)} for p in grade.missed]
+    attempt.points_missed = [p.as_json() for p in grade.missed]
     attempt.notes = list(grade.notes)
 
 
 def attempt_mastery(attempt: Attempt) -> float:
-    """How well this attempt knew the answer, 0..1: the text score and the options, averaged."""
+    """How well this attempt knew the answer, 0..1: the text score and the options, averaged, but
+    never below what a correct choice earns on its own (an explanation can only add)."""
     parts = [] if attempt.score is None else [attempt.score]
-    if attempt.options_correct is not None:
+    counted = attempt.options_correct is not None and attempt.options_counted
+    if counted:
         parts.append(1.0 if attempt.options_correct else 0.0)
-    return sum(parts) / len(parts) if parts else 0.0
+    mean = sum(parts) / len(parts) if parts else 0.0
+    return max(mean, 1.0) if counted and attempt.options_correct else mean
 
 
 def _card_review(attempt: Attempt, *, now: datetime) -> None:
@@ -72,8 +86,9 @@ def _card_review(attempt: Attempt, *, now: datetime) -> None:
         question_id=attempt.question_id,
         defaults={"state": scheduling.new_state(), "due": now},
     )
+    options_correct = attempt.options_correct if attempt.options_counted else None
     attempt.graded_rating = attempt.rating = scheduling.rating_for_answer(
-        options_correct=attempt.options_correct, score=attempt.score
+        options_correct=options_correct, score=attempt.score
     )
     attempt.card_before = card.state
     review = scheduling.review(card.state, attempt.rating, now=now)
@@ -91,25 +106,115 @@ def attempt_submit(
     mode: str,
     answer_text: str = "",
     option_ids: Sequence[int] = (),
+    options_shown: Sequence[str] = (),
     seconds_taken: int | None = None,
     mock: MockInterview | None = None,
 ) -> Attempt:
-    """Grade a typed answer (options and/or free text), store it, and schedule the card."""
+    """Store a typed answer. Options alone (multiple choice) are graded here; free text goes to
+    a worker (status "grading"). A "both" question takes its free text first: the options come
+    after it is graded (status "options", answered with attempt_options_submit)."""
     text = answer_text_check(answer_text)
-    with_options = question.has_options and mode != Attempt.Mode.MOCK  # interviews are spoken or typed
-    if not with_options and not text:
-        raise AnswerRefused("Your answer is empty. Write what you would say in the interview.")
     attempt = Attempt(user=user, question=question, mode=mode, mock=mock, seconds_taken=seconds_taken)
-    if with_options:
-        _grade_options(attempt, question, option_ids)
-    if text and (question.has_free_text or mode == Attempt.Mode.MOCK):
-        attempt.answer_text = text
-        _grade_text(attempt, question, text)
-    now = timezone.now()
+    attempt.options_counted = question.options_graded and mode != Attempt.Mode.MOCK
+    if attempt.options_counted and question.kind == Question.Kind.MCQ:
+        _grade_options(attempt, question, option_ids, options_shown)
+        with transaction.atomic():
+            _card_review(attempt, now=timezone.now())
+            attempt.save()
+        return attempt
+    optional = attempt.options_counted  # "both": the explanation may be skipped, the options may not
+    if not text and not optional:
+        raise AnswerRefused("Your answer is empty. Write what you would say in the interview.")
+    attempt.answer_text = text
+    attempt.status = Attempt.Status.GRADING if text else Attempt.Status.OPTIONS
     with transaction.atomic():
-        _card_review(attempt, now=now)
+        attempt.save()
+        if text:
+            attempt_grading_enqueue(attempt=attempt)
+    return attempt
+
+
+def attempt_options_submit(
+    *, attempt: Attempt, user, option_ids: Sequence[int], options_shown: Sequence[str] = ()
+) -> Attempt:
+    """The options after the free text: graded and combined with it ("both"), or, for a principal
+    question, kept as a self-check beside the graded answer without changing its rating."""
+    if attempt.user_id != user.id:
+        raise PermissionError("Only the learner who answered can choose the options.")
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("question").get(id=attempt.id)
+        question = locked.question
+        self_check = not locked.options_counted and locked.status == Attempt.Status.GRADED
+        if (
+            not question.has_options
+            or locked.selected_options
+            or not (self_check or locked.status == Attempt.Status.OPTIONS)
+        ):
+            raise AnswerRefused("These options are not open for this answer.")
+        _grade_options(locked, question, option_ids, options_shown)
+        if not self_check:
+            locked.status = Attempt.Status.GRADED
+            _card_review(locked, now=timezone.now())
+        locked.save()
+    return locked
+
+
+def attempt_grading_enqueue(*, attempt: Attempt) -> None:
+    """Web side of grading: send the attempt to a worker once the transaction that stored it commits."""
+    from quiz.tasks import grade_attempt
+
+    limit = settings.JOB_TIME_LIMITS.get("sentence-embedding", settings.JOB_TIME_LIMIT_DEFAULT)
+    transaction.on_commit(
+        lambda: grade_attempt.apply_async(
+            args=[attempt.id], queue="cpu", soft_time_limit=limit, time_limit=limit + 10
+        )
+    )
+
+
+def attempt_grade(*, attempt_id: int, encoder=None) -> Attempt:
+    """Worker side of grading (idempotent): a transcribed spoken answer takes its transcript, then
+    the free text is graded; the card is reviewed, unless a "both" question's options come next."""
+    from quiz.delivery import analyse_delivery
+
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("question", "recording")
+            .get(id=attempt_id)
+        )
+        if attempt.status == Attempt.Status.PENDING:
+            _transcript_take(attempt, analyse_delivery)
+        if attempt.status != Attempt.Status.GRADING:
+            attempt.save()
+            return attempt
+        attempt_text_grade(attempt, attempt.question, attempt.answer_text, encoder=encoder)
+        options_next = attempt.options_counted and attempt.question.kind == Question.Kind.BOTH
+        if options_next:
+            attempt.status = Attempt.Status.OPTIONS
+        else:
+            attempt.status = Attempt.Status.GRADED
+            _card_review(attempt, now=timezone.now())
         attempt.save()
     return attempt
+
+
+def _transcript_take(attempt: Attempt, analyse_delivery) -> None:
+    """A spoken answer whose ASR job has finished: its transcript becomes the answer (or it fails)."""
+    job = attempt.recording
+    if job is not None and not job.is_finished:
+        return
+    result = (job.result or {}) if job is not None else {}
+    text = str(result.get("text", "")).strip()[: settings.QUIZ_ANSWER_MAX_CHARS]
+    if job is None or job.status != "succeeded":
+        reason = (job.error or job.get_status_display()) if job else "the recording was deleted"
+        attempt.status, attempt.error = Attempt.Status.FAILED, f"Transcription failed: {reason}"
+    elif not text:
+        attempt.status = Attempt.Status.FAILED
+        attempt.error = "No speech was recognised in the recording. Record it again or type your answer."
+    else:
+        attempt.transcript = attempt.answer_text = text
+        attempt.delivery = analyse_delivery(result.get("words") or []).as_json()
+        attempt.status = Attempt.Status.GRADING
 
 
 def attempt_rating_override(*, attempt: Attempt, user, rating: int) -> Attempt:
@@ -167,6 +272,15 @@ def mock_deadline(mock: MockInterview) -> datetime:
     return mock.started_at + timedelta(seconds=mock.time_limit_seconds)
 
 
+def mock_closed_at(mock: MockInterview, *, now: datetime) -> datetime | None:
+    """When the interview ended — finished, or its time ran out — or None while it runs. Read-only,
+    so a page (GET) can tell without writing anything."""
+    if mock.finished_at is not None:
+        return mock.finished_at
+    deadline = mock_deadline(mock)
+    return deadline if now > deadline else None
+
+
 def _mock_check_open(mock: MockInterview, question: Question, now: datetime) -> None:
     if mock.is_finished:
         raise AnswerRefused("This mock interview has finished; start a new one to keep practising.")
@@ -195,29 +309,39 @@ def mock_answer_typed(*, user, mock: MockInterview, question: Question, answer_t
     )  # fmt: skip
 
 
+# Named on the ASR job of a spoken answer (InferenceJob.follow_up; the task is in quiz/tasks.py):
+# the worker sends it with the job's id once the transcription has finished, so grading never
+# waits for someone to open a page.
+SPOKEN_ANSWER_GRADE_TASK = "quiz.spoken_answer_grade"
+
+
 def mock_answer_spoken(*, user, mock: MockInterview, question: Question, upload) -> Attempt:
     """Send the recording (a workers.services.UploadedInput) to the platform's ASR as a job; the
-    attempt is graded once the transcript exists (attempt_settle)."""
+    attempt is graded on the worker as soon as the transcript exists (quiz.tasks.spoken_answer_grade)."""
     from workers.services import JobRefused, job_submit
 
     now = timezone.now()
     _mock_check_open(mock, question, now)
-    try:
-        job = job_submit(user=user, capability="asr", files=[upload], origin="mock-interview")
-    except JobRefused as exc:
-        raise AnswerRefused(
-            f"The recording could not be transcribed: {exc} You can type the answer instead."
-        ) from exc
-    return Attempt.objects.create(
-        user=user, question=question, mode=Attempt.Mode.MOCK, mock=mock, status=Attempt.Status.PENDING,
-        recording=job, seconds_taken=_mock_seconds(mock, now),
-    )  # fmt: skip
+    # One transaction: the job is enqueued on commit, so its follow-up always finds the attempt.
+    with transaction.atomic():
+        try:
+            job = job_submit(
+                user=user, capability="asr", files=[upload], origin="mock-interview",
+                follow_up=SPOKEN_ANSWER_GRADE_TASK,
+            )  # fmt: skip
+        except JobRefused as exc:
+            raise AnswerRefused(
+                f"The recording could not be transcribed: {exc} You can type the answer instead."
+            ) from exc
+        return Attempt.objects.create(
+            user=user, question=question, mode=Attempt.Mode.MOCK, mock=mock, status=Attempt.Status.PENDING,
+            recording=job, seconds_taken=_mock_seconds(mock, now),
+        )  # fmt: skip
 
 
 def attempt_settle(*, attempt: Attempt) -> Attempt:
-    """Grade a spoken answer whose ASR job has finished (idempotent; a no-op otherwise)."""
-    from quiz.delivery import analyse_delivery
-
+    """Send a spoken answer whose ASR job has finished to a worker for grading (attempt_grade
+    takes the transcript; sending twice is harmless). Writes nothing; never grades in-process."""
     if attempt.status != Attempt.Status.PENDING:
         return attempt
     job = attempt.recording
@@ -225,36 +349,21 @@ def attempt_settle(*, attempt: Attempt) -> Attempt:
         job.refresh_from_db()
         if not job.is_finished:
             return attempt
-    with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("question").get(id=attempt.id)
-        if locked.status != Attempt.Status.PENDING:
-            return locked
-        result = (job.result or {}) if job is not None else {}
-        text = str(result.get("text", "")).strip()[: settings.QUIZ_ANSWER_MAX_CHARS]
-        if job is None or job.status != "succeeded":
-            reason = (job.error or job.get_status_display()) if job else "the recording was deleted"
-            locked.status, locked.error = Attempt.Status.FAILED, f"Transcription failed: {reason}"
-        elif not text:
-            locked.status = Attempt.Status.FAILED
-            locked.error = "No speech was recognised in the recording. Record it again or type your answer."
-        else:
-            locked.transcript = locked.answer_text = text
-            locked.delivery = analyse_delivery(result.get("words") or []).as_json()
-            _grade_text(locked, locked.question, text)
-            locked.status = Attempt.Status.GRADED
-            _card_review(locked, now=timezone.now())
-        locked.save()
-    return locked
+    attempt_grading_enqueue(attempt=attempt)
+    return attempt
 
 
-def mock_settle(*, mock: MockInterview) -> None:
-    for attempt in mock.attempts.filter(status=Attempt.Status.PENDING).select_related("recording"):
-        attempt_settle(attempt=attempt)
+def attempts_settle_for_recording(*, job_id) -> list[Attempt]:
+    """On a worker, once a spoken answer's ASR job has finished: grade the attempts waiting for it."""
+    pending = Attempt.objects.filter(recording_id=job_id, status=Attempt.Status.PENDING).select_related(
+        "recording"
+    )
+    return [attempt_settle(attempt=attempt) for attempt in pending]
 
 
 def mock_finish(*, mock: MockInterview) -> MockInterview:
+    """Close the interview; spoken answers still being transcribed are graded when their job ends."""
     if mock.finished_at is None:
         mock.finished_at = min(timezone.now(), mock_deadline(mock) + timedelta(seconds=MOCK_GRACE_SECONDS))
         mock.save(update_fields=["finished_at"])
-    mock_settle(mock=mock)
     return mock

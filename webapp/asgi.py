@@ -32,8 +32,9 @@ def build_application():
         from demos.mounting import cache_keep_manifest_write, demo_mount, demo_upload_dir
 
         upload_dir = demo_upload_dir()
-        # Read by Gradio whenever it picks its upload folder and cache (Blocks, App): set it first.
-        os.environ["GRADIO_TEMP_DIR"] = str(upload_dir)
+        # Gradio reads its upload folder and cache from the environment whenever it picks them
+        # (each Blocks, each App): always DEMO_UPLOAD_DIR, set before any demo is built.
+        os.environ.update(GRADIO_TEMP_DIR=str(upload_dir))
         from demos.registry import available_demo_slugs, build_demo
 
         mounted = []

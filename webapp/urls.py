@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,3 +20,8 @@ urlpatterns = [
     path("challenges/", include("webapp.challenges.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if getattr(settings, "PROCESS_PROBE_ENABLED", False):  # tests only (webapp.settings.test)
+    from webapp.process_probe import process_probe
+
+    urlpatterns.append(path("__probe/process/", process_probe, name="process_probe"))

@@ -15,6 +15,11 @@ import numpy as np
 # Formats soundfile decodes itself; anything else (mp3/ogg-opus/webm/m4a from browsers) goes
 # through ffmpeg.
 _SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".aiff", ".aif"}
+# What ffmpeg may open: the uploaded file only (no http, no concat or HLS playlists that name other
+# files or URLs), through the demuxers of what browsers and phones record: WebM/Matroska (Opus),
+# Ogg (Opus, Vorbis), MP4/M4A (AAC), raw AAC, WAV, FLAC and MP3.
+FFMPEG_PROTOCOLS = "file"
+FFMPEG_DEMUXERS = "matroska,webm,ogg,mov,mp4,m4a,aac,wav,flac,mp3"
 
 
 class AudioInputError(ValueError):
@@ -81,8 +86,8 @@ def load_audio(
         _check_duration(seconds, limits)
         try:
             data, source_sr = sf.read(str(path), dtype="float32", always_2d=True)
-        except (RuntimeError, sf.LibsndfileError) as exc:
-            raise AudioInputError(f"The audio data is damaged or truncated ({exc}).") from exc
+        except (RuntimeError, sf.LibsndfileError) as exc:  # its message names the server's path
+            raise AudioInputError("The audio data is damaged or truncated.") from exc
     else:
         data, source_sr = _decode_with_ffmpeg(path, limits)
     channels = data.shape[1]
@@ -96,7 +101,7 @@ def load_audio(
     if peak > 1.0:  # float files may exceed full scale; keep the shape, not the clipping
         mono = mono / peak
     if target_sr and target_sr != source_sr:
-        mono = _resample(mono, source_sr, target_sr)
+        mono = resample(mono, source_sr, target_sr)
     return Audio(np.ascontiguousarray(mono, dtype=np.float32), target_sr or source_sr, source_sr, channels)
 
 
@@ -150,13 +155,17 @@ def _human_duration(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} minutes"
 
 
-def _resample(samples: np.ndarray, source_sr: int, target_sr: int) -> np.ndarray:
+def resample(audio: np.ndarray, source_sr: int, target_sr: int) -> np.ndarray:
+    """Polyphase resampling (scipy): exact for integer ratios such as 16 kHz <-> 48 kHz, no numba warm-up.
+    The one resampler: the engines' helper modules re-export it."""
+    if source_sr == target_sr:
+        return np.asarray(audio, dtype=np.float32)
     from math import gcd
 
     from scipy.signal import resample_poly
 
     g = gcd(source_sr, target_sr)
-    return resample_poly(samples, target_sr // g, source_sr // g).astype(np.float32)
+    return resample_poly(audio, target_sr // g, source_sr // g).astype(np.float32)
 
 
 def _decode_with_ffmpeg(path: Path, limits: AudioLimits) -> tuple[np.ndarray, int]:
@@ -167,14 +176,16 @@ def _decode_with_ffmpeg(path: Path, limits: AudioLimits) -> tuple[np.ndarray, in
         )
     sr = 48000
     cmd = [
-        "ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-t", str(limits.max_seconds + 1),
+        "ffmpeg", "-nostdin", "-v", "error", "-protocol_whitelist", FFMPEG_PROTOCOLS,
+        "-format_whitelist", FFMPEG_DEMUXERS, "-i", f"file:{path}", "-t", str(limits.max_seconds + 1),
         "-ac", "1", "-ar", str(sr), "-f", "f32le", "-",
     ]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
     if proc.returncode != 0 or not proc.stdout:
         reason = proc.stderr.decode(errors="replace").strip().splitlines()
         # ffmpeg names the file; the server's paths are none of the uploader's business.
-        detail = reason[-1].replace(f"{path}: ", "").replace(str(path), "the file") if reason else ""
+        detail = reason[-1].replace(f"file:{path}: ", "").replace(f"{path}: ", "") if reason else ""
+        detail = detail.replace(str(path), "the file")
         with path.open("rb") as f:
             if f.read(4) == b"RIFF":
                 raise AudioInputError("The WAV file is damaged or cut short: its header is incomplete.")

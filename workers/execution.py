@@ -1,5 +1,5 @@
 """Running one attempt of a job on a worker: claim it under a lock, keep a heartbeat, run the
-engine, and store the result so that a crash never leaves half a result marked succeeded."""
+engine (or registered procedure), and store the result so that a crash never leaves half a result marked succeeded."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from workers.model_store import trained_version_publish, trained_versions_sync
 from workers.models import InferenceJob, JobResultFile
 
 if TYPE_CHECKING:
-    from workers.engines.runner import RunOutcome
+    from workers.engines.base import EngineOutput
 
 log = logging.getLogger(__name__)
 
@@ -134,24 +135,19 @@ def job_attempt_execute(*, job_id: str) -> None:
     """Run one attempt of a job. Idempotent: a finished job is left alone."""
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from workers.audio_io import AudioInputError, AudioLimits
+    from workers.audio_io import AudioInputError
     from workers.engines.base import EngineError
-    from workers.engines.runner import engine_infer
 
     job = _claim(job_id)
     if job is None:
         return
     report = _ProgressReporter(job)
-    limits = AudioLimits(max_bytes=settings.JOB_UPLOAD_MAX_BYTES, max_seconds=settings.JOB_AUDIO_MAX_SECONDS)
     try:
         report(0.02, "Loading the model…")
         trained_versions_sync(capability=job.capability)  # models trained on another worker
         with _heartbeat(job), _local_inputs(job) as paths:
-            outcome = engine_infer(
-                job.capability, backend=job.backend, audio_paths=paths, text=job.text_input,
-                params=job.params, limits=limits, progress=report,
-            )  # fmt: skip
-        _save_success(job, outcome)
+            produced = _produce(job, paths, report)
+        _save_success(job, produced)
     except JobCancelled:
         log.info("job %s cancelled while running", job_id)
     except SoftTimeLimitExceeded:
@@ -159,20 +155,63 @@ def job_attempt_execute(*, job_id: str) -> None:
         _save_failure(job, f"The job took longer than its {soft} s limit and was stopped.")
     except (AudioInputError, EngineError) as exc:
         _save_failure(job, str(exc))
-    except Exception as exc:  # any other engine crash is reported, and the worker lives on
+    except Exception:  # any other engine crash is reported, and the worker lives on
         log.exception("job %s failed", job_id)
-        _save_failure(job, f"The engine failed: {type(exc).__name__}: {exc}")
+        _save_failure(
+            job, f"The engine failed unexpectedly; the details are in the server's log (job {job_id})."
+        )
 
 
-def _save_success(job: InferenceJob, outcome: RunOutcome) -> None:
+@dataclass
+class _Produced:
+    """What an attempt made, and which engine (or procedure) made it."""
+
+    output: EngineOutput
+    load_seconds: float
+    compute_seconds: float
+    device: str
+    engine_name: str
+    engine_version: str
+
+
+def _produce(job: InferenceJob, paths: dict[str, Path], report: _ProgressReporter) -> _Produced:
+    """The one call into models on the job path: an engine of the registry, or a registered procedure."""
+    from workers.audio_io import AudioLimits
+    from workers.engines.base import EngineOutput
+    from workers.engines.runner import engine_infer
+    from workers.procedures import procedure_for
+
+    procedure = procedure_for(job.capability)
+    if procedure is not None:
+        started = time.perf_counter()
+        data = procedure.run(job.backend, job.params, report)
+        return _Produced(EngineOutput(data), 0.0, time.perf_counter() - started, "cpu", procedure.label, "")
+    limits = AudioLimits(max_bytes=settings.JOB_UPLOAD_MAX_BYTES, max_seconds=settings.JOB_AUDIO_MAX_SECONDS)
+    outcome = engine_infer(
+        job.capability, backend=job.backend, audio_paths=paths, text=job.text_input,
+        params=job.params, limits=limits, progress=report,
+    )  # fmt: skip
+    engine = outcome.engine
+    return _Produced(
+        outcome.output, outcome.load_seconds, outcome.compute_seconds, engine.device,
+        engine.card.engine, engine.version(),
+    )  # fmt: skip
+
+
+def _save_success(job: InferenceJob, produced: _Produced) -> None:
     """Write result files first, then mark success in one transaction: a crash in between leaves
     the job running (to be re-delivered), never succeeded with half a result."""
-    from workers.engines.capabilities import wav_bytes
+    from workers.disclosure import result_wav_bytes
 
-    engine, output = outcome.engine, outcome.output
+    output = produced.output
     if job.capability == "training" and output.data.get("checkpoint_dir"):
         trained_version_publish(checkpoint_dir=Path(output.data["checkpoint_dir"]))
-    blobs = {f"{name}.wav": wav_bytes(audio, sr) for name, (audio, sr) in output.audio.items()}
+    blobs = {
+        f"{name}.wav": result_wav_bytes(
+            audio, sr, capability=job.capability, engine_name=produced.engine_name
+        )
+        for name, (audio, sr) in output.audio.items()
+    }
     blobs.update(output.files)
     rows = []
     for name, data in sorted(blobs.items()):
@@ -192,10 +231,10 @@ def _save_success(job: InferenceJob, outcome: RunOutcome) -> None:
         current.progress, current.progress_message = 1.0, "Done."
         current.result = output.data
         current.finished_at = timezone.now()
-        current.compute_seconds = outcome.compute_seconds
-        current.load_seconds = outcome.load_seconds
-        current.device = engine.device
-        current.engine_name, current.engine_version = engine.card.engine, engine.version()
+        current.compute_seconds = produced.compute_seconds
+        current.load_seconds = produced.load_seconds
+        current.device = produced.device
+        current.engine_name, current.engine_version = produced.engine_name, produced.engine_version
         current.save()
 
 

@@ -44,12 +44,12 @@ def _bytes_io(data: bytes):
     return io.BytesIO(data)
 
 
-def _files_under(prefix: str) -> list[str]:
+def storage_files_under(prefix: str) -> list[str]:
     """Every file name below `prefix` in storage (listdir is one level deep on every backend)."""
     folders, files = default_storage.listdir(prefix)
     found = [f"{prefix}/{name}" for name in files]
     for folder in folders:
-        found += _files_under(f"{prefix}/{folder}")
+        found += storage_files_under(f"{prefix}/{folder}")
     return found
 
 
@@ -72,7 +72,7 @@ def trained_versions_sync(*, capability: str) -> list[str]:
             continue  # still being published
         partial = local_root / f".part-{version}-{uuid.uuid4().hex[:8]}"
         try:
-            for name in _files_under(f"{prefix}/{version}"):
+            for name in storage_files_under(f"{prefix}/{version}"):
                 local = partial / PurePosixPath(name).relative_to(f"{prefix}/{version}")
                 local.parent.mkdir(parents=True, exist_ok=True)
                 with default_storage.open(name, "rb") as source, local.open("wb") as sink:

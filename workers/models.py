@@ -14,6 +14,7 @@ CAPABILITY_LABELS = {
     "voice-cloning": "Voice cloning", "pitch": "Pitch tracking", "audio-to-midi": "Audio to MIDI",
     "audio-tagging": "Audio tagging", "keyword-spotting": "Keyword spotting", "music-generation": "Music generation",
     "sentence-embedding": "Sentence embedding", "training": "Model training",
+    "exercise": "Predict-then-run experiment",
 }  # fmt: skip
 
 
@@ -60,6 +61,10 @@ class InferenceJob(models.Model):
         null=True, blank=True, help_text="Last time its message was sent again."
     )
     celery_task_id = models.CharField(max_length=64, blank=True)
+    follow_up = models.CharField(
+        max_length=100, blank=True, help_text="Celery task sent with the job id once the job has finished."
+    )
+    follow_up_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -18,6 +18,11 @@ from workers.models import InferenceJob, JobInputFile
 log = logging.getLogger(__name__)
 
 
+# Copying a voice needs its owner's checked consent, which only these demos check (the one-time
+# phrase and the speaker check in voice-cloning; consented or shipped targets in voice-conversion).
+VOICE_COPYING_ORIGINS = {"voice-cloning": "voice-cloning", "voice-conversion": "voice-conversion"}
+
+
 class JobRefused(ValueError):
     """The job was not created; the message says why, for the person who asked."""
 
@@ -70,23 +75,37 @@ def job_submit(
     text: str = "",
     params: dict | None = None,
     origin: str = "",
+    follow_up: str = "",
 ) -> InferenceJob:
-    """Check, store and enqueue a job; the worker picks it up after the transaction commits."""
-    from workers.engines.base import EngineError
-    from workers.engines.registry import engine_class
-
+    """Check, store and enqueue a job; the worker picks it up after the transaction commits.
+    `follow_up` names a Celery task the worker sends, with the job id, once the job has finished
+    (how a spoken answer gets graded as soon as its transcript exists)."""
     files = files or []
+    if capability in VOICE_COPYING_ORIGINS and origin != VOICE_COPYING_ORIGINS[capability]:
+        raise JobRefused(
+            f"{capability} runs only from its demo, which checks the voice owner's consent first."
+        )
     _check_quota(user)
     _check_inputs(text, files)
-    try:
-        cls = engine_class(capability, backend or None)
-    except EngineError as exc:
+    if capability == "training":
+        from workers.training_limits import training_limits_problem
+
+        problem = training_limits_problem(user=user, backend=backend or "", params=params or {})
+        if problem:
+            raise JobRefused(problem)
+    target = _job_target(capability, backend)
+    from workers.promotion import PromotionError, trained_version_params
+
+    try:  # a trained model: the promoted version or the user's own, never simply the newest
+        params = trained_version_params(
+            user=user, capability=capability, backend=target["backend"], params=params or {}
+        )
+    except PromotionError as exc:
         raise JobRefused(str(exc)) from exc
-    queue = "gpu" if cls.uses_torch and settings.JOB_GPU_QUEUE_ENABLED else "cpu"
     with transaction.atomic():
         job = InferenceJob.objects.create(
-            owner=user, capability=capability, backend=cls.backend, queue=queue, params=params or {},
-            text_input=text, origin=origin, engine_name=cls.card.engine, engine_version=cls.version(),
+            owner=user, capability=capability, params=params or {}, text_input=text, origin=origin,
+            follow_up=follow_up, **target,
         )  # fmt: skip
         for upload in files:
             stored = JobInputFile(
@@ -97,14 +116,67 @@ def job_submit(
     return job
 
 
-def job_enqueue(*, job: InferenceJob) -> None:
-    from workers.tasks import job_execute
+def _job_target(capability: str, backend: str | None) -> dict[str, str]:
+    """The backend, queue and engine fields of a new job: an engine of the registry, or a
+    registered procedure (workers.procedures) named by its key."""
+    from workers.engines.base import EngineError
+    from workers.engines.registry import engine_class
+    from workers.procedures import procedure_for
 
+    procedure = procedure_for(capability)
+    if procedure is not None:
+        if backend not in procedure.names():
+            raise JobRefused(f"There is no {procedure.label.lower()} called {backend!r}.")
+        return {"backend": backend, "queue": "cpu", "engine_name": procedure.label, "engine_version": ""}
+    try:
+        cls = engine_class(capability, backend or None)
+    except EngineError as exc:
+        raise JobRefused(str(exc)) from exc
+    queue = "gpu" if cls.uses_torch and settings.JOB_GPU_QUEUE_ENABLED else "cpu"
+    return {
+        "backend": cls.backend,
+        "queue": queue,
+        "engine_name": cls.card.engine,
+        "engine_version": cls.version(),
+    }
+
+
+# Sent by name: services sit below the task layer (workers.tasks imports them), never the reverse.
+JOB_EXECUTE_TASK = "workers.job_execute"
+
+
+def _send_task(name: str, *, args: list, **options):
+    from workers.celery import app
+
+    if app.conf.task_always_eager:  # CELERY_TASK_ALWAYS_EAGER (debugging): run it here and now
+        app.loader.import_default_modules()  # every app's tasks module, as a worker imports them at start
+        return app.tasks[name].apply(args=args, **options)
+    return app.send_task(name, args=args, **options)
+
+
+def job_enqueue(*, job: InferenceJob) -> None:
     soft, hard = time_limits(job.capability)
-    result = job_execute.apply_async(
-        args=[str(job.id)], queue=job.queue, soft_time_limit=soft, time_limit=hard
+    result = _send_task(
+        JOB_EXECUTE_TASK, args=[str(job.id)], queue=job.queue, soft_time_limit=soft, time_limit=hard
     )
     InferenceJob.objects.filter(id=job.id).update(celery_task_id=result.id or "")
+
+
+def job_follow_up_send(*, job_id: str) -> bool:
+    """Send the job's follow-up task once it has finished (at most once per job; the sweeper
+    re-sends one lost between the job's end and this call). True when one was sent."""
+    now = timezone.now()
+    sent = (
+        InferenceJob.objects.filter(
+            id=job_id, status__in=InferenceJob.FINISHED, follow_up_sent_at__isnull=True
+        )
+        .exclude(follow_up="")
+        .update(follow_up_sent_at=now)
+    )
+    if sent:
+        follow_up = InferenceJob.objects.values_list("follow_up", flat=True).get(id=job_id)
+        _send_task(follow_up, args=[str(job_id)], queue="cpu")
+    return bool(sent)
 
 
 def job_cancel(*, job: InferenceJob, user) -> bool:
@@ -119,8 +191,9 @@ def job_cancel(*, job: InferenceJob, user) -> bool:
 
 def jobs_requeue_stale(*, now=None) -> list[str]:
     """Send again the jobs whose broker message may be lost: queued ones nobody picked up within
-    JOB_REQUEUE_AFTER_SECONDS (a broker restarted without persistence), and running ones whose
-    worker stopped its heartbeat (killed, or its machine died). Duplicates are harmless: a worker
+    JOB_REQUEUE_AFTER_SECONDS (a broker restarted without persistence), running ones whose
+    worker stopped its heartbeat (killed, or its machine died), and the follow-ups of finished jobs
+    whose worker died before sending them. Duplicates are harmless: a worker
     claims a job under a row lock and leaves alone one that is finished or alive elsewhere."""
     now = now or timezone.now()
     wait = timedelta(seconds=settings.JOB_REQUEUE_AFTER_SECONDS)
@@ -136,6 +209,11 @@ def jobs_requeue_stale(*, now=None) -> list[str]:
         InferenceJob.objects.filter(id=job.id).update(requeued_at=now)
         job_enqueue(job=job)
         requeued.append(str(job.id))
+    unfollowed = InferenceJob.objects.filter(
+        status__in=InferenceJob.FINISHED, follow_up_sent_at__isnull=True, finished_at__lt=now - wait
+    ).exclude(follow_up="")
+    for job_id in unfollowed.values_list("id", flat=True):
+        job_follow_up_send(job_id=str(job_id))
     if requeued:
         log.warning("re-sent %d job(s) whose message may have been lost: %s", len(requeued), requeued)
     return requeued

@@ -60,9 +60,12 @@ def job_new(request: HttpRequest, capability: str) -> HttpResponse:
 
 @login_required
 def job_detail(request: HttpRequest, job_id) -> HttpResponse:
+    from workers.disclosure import disclosure_text
+
     job = _job_or_404(job_id, request.user)
     context = {
         "job": job,
+        "disclosure": disclosure_text(job.capability, job.engine_name),
         "result_json": json.dumps(job.result, indent=2, ensure_ascii=False) if job.result is not None else "",
         "status": selectors.job_status_payload(job=job),
         "audio_files": [f for f in job.result_files.all() if f.is_audio],

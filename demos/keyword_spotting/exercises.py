@@ -8,13 +8,12 @@ LATENCY_RUNS = 200
 
 
 def _latest() -> tuple[str, dict]:
-    import gradio as gr
-
     from workers.engines._kws_common import latest_curves, versions
+    from workers.engines.base import EngineError
 
     curves = latest_curves()
     if curves is None:
-        raise gr.Error("No keyword model is trained yet: press Train first, then run the experiment.")
+        raise EngineError("No keyword model is trained yet: press Train first, then run the experiment.")
     return versions()[-1], curves["metrics"]
 
 

@@ -137,7 +137,13 @@ def train_version(steps, max_files, seed, *, request, progress=None):
 def build():
     import gradio as gr
 
-    from demos.common import exercise_block, how_it_works_markdown, model_card_markdown, with_django_db
+    from demos.common import (
+        exercise_block,
+        how_it_works_markdown,
+        model_card_markdown,
+        synthetic_audio_notice,
+        with_django_db,
+    )
     from demos.music.exercises import EXERCISES
     from demos.music.versions import versions_newest_first
 
@@ -219,7 +225,8 @@ def build():
                         label="The generated notes (text summary of the piano roll)", lines=3
                     )
                     g_roll = gr.Plot(label="Piano roll of the generated piece")
-                    g_audio = gr.Audio(label="Rendered audio (sine tones)", type="numpy")
+                    g_audio = gr.Audio(label="Rendered audio (sine tones, AI-generated piece)", type="numpy")
+                    gr.Markdown(synthetic_audio_notice("music-generation"))
                     g_midi = gr.File(label="Download the MIDI file")
                     loss_summary = gr.Textbox(
                         label="Training of the selected version (text summary of the loss curve)", lines=3

@@ -105,7 +105,13 @@ def backend_changed(backend):
 def build():
     import gradio as gr
 
-    from demos.common import exercise_block, how_it_works_markdown, model_card_markdown, with_django_db
+    from demos.common import (
+        exercise_block,
+        how_it_works_markdown,
+        model_card_markdown,
+        synthetic_audio_notice,
+        with_django_db,
+    )
     from demos.tts.exercises import EXERCISES
 
     def speak_clicked(text, backend, voice, speed, pitch, request: gr.Request, progress=gr.Progress()):  # noqa: B008
@@ -138,7 +144,10 @@ def build():
                 )  # fmt: skip
                 go = gr.Button("Speak", variant="primary")
             with gr.Column(scale=2):
-                audio = gr.Audio(label="Synthesised speech", type="filepath", interactive=False)
+                audio = gr.Audio(
+                    label="Synthesised speech (AI-generated)", type="filepath", interactive=False
+                )
+                gr.Markdown(synthetic_audio_notice("tts"))
                 alternative = gr.Textbox(label="Text alternative: what the audio says", lines=2)
                 notes = gr.Markdown()
                 phonemes = gr.Textbox(

@@ -222,7 +222,13 @@ def shipped_scale() -> str:
 def build():
     import gradio as gr
 
-    from demos.common import exercise_block, how_it_works_markdown, model_card_markdown, with_django_db
+    from demos.common import (
+        exercise_block,
+        how_it_works_markdown,
+        model_card_markdown,
+        synthetic_audio_notice,
+        with_django_db,
+    )
     from demos.voice_cloning.exercises import EXERCISES
 
     def phrase_clicked(request: gr.Request):
@@ -270,6 +276,7 @@ def build():
                         label="Or let a sample voice read it",
                     )
                     read = gr.Button("Read it with the sample voice")
+                gr.Markdown(synthetic_audio_notice("tts"))
                 check = gr.Button("Check consent", variant="primary")
         verdict = gr.Markdown()
         gr.Markdown("**3. Text to speak in the consented voice**")
@@ -281,7 +288,8 @@ def build():
                 gr.Examples(EXAMPLE_TEXTS, inputs=[text], label="Sample texts")
                 go = gr.Button("Clone the voice", variant="primary")
             with gr.Column():
-                cloned = gr.Audio(label="Cloned speech", type="filepath", interactive=False)
+                cloned = gr.Audio(label="Cloned speech (AI-generated)", type="filepath", interactive=False)
+                gr.Markdown(synthetic_audio_notice(CAPABILITY))
                 alternative = gr.Textbox(
                     label="Text alternative: what the audio says, and how it was made", lines=2
                 )

@@ -83,6 +83,22 @@ def consent_recording_for_cloning(*, user, recording_id: int | None) -> ConsentR
     return recording
 
 
+def consent_recording_latest_verified(*, user) -> ConsentRecording:
+    """The user's newest verified recording still kept: whose reference voice may be copied now
+    (cloned, or used as a voice-conversion target), or ConsentRefused."""
+    recording = (
+        ConsentRecording.objects.filter(user=user, phrase_verified=True, voice_verified=True)
+        .exclude(reference="")
+        .first()  # newest first (Meta.ordering)
+    )
+    if recording is None:
+        raise ConsentRefused(
+            "No verified consent on record: in the voice-cloning demo, have the voice's owner read a fresh "
+            f"phrase and pass both checks first (recordings are kept {settings.VOICE_CLONING_RETENTION_HOURS:g} hours)."
+        )
+    return recording
+
+
 @dataclass(frozen=True)
 class PurgeReport:
     recordings: int

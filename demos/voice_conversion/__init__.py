@@ -1,6 +1,10 @@
-"""Voice conversion: source speech + a target speaker's clip → the source's words in the target's
-voice, with the F0 contours and average spectral envelopes of all three clips, and the speaker
+"""Voice conversion: source speech + a target voice → the source's words in the target's voice,
+with the F0 contours and average spectral envelopes of all three clips, and the speaker
 similarity of the result to the target and to the source.
+
+Consent holds here as in cloning: the target is a shipped synthetic voice, or the reference of
+the learner's own consent recording verified in the voice-cloning demo — never an arbitrary
+upload (converting someone's words into a person's voice is cloning by another route).
 
 Conversion and the similarity scores run as jobs (login needed); the WORLD analysis behind the
 plots is light DSP and runs in this process on the returned WAV.
@@ -38,16 +42,53 @@ TOPICS = [
 ]
 
 
-def _examples() -> list[list[str]]:
+CONSENTED_VOICE = "My consented voice (the reference verified in the voice-cloning demo)"
+
+
+def shipped_target_voices() -> dict[str, Path]:
+    """Target voices anyone may convert toward: the shipped synthetic (espeak-ng) voices."""
     from demos.samples import SPEECH_EN, SPEECH_EN_F
     from demos.speaker_verification.speaker_set import shipped_speaker_set
 
-    shipped = shipped_speaker_set()
-    return [
-        [str(SPEECH_EN), str(SPEECH_EN_F)],
-        [str(SPEECH_EN_F), str(SPEECH_EN)],
-        [str(SPEECH_EN), str(shipped.clip("gb-female", 0))],
-    ]
+    return {
+        "espeak-ng en-us+f3 (female, speech_en_f.wav)": SPEECH_EN_F,
+        "espeak-ng en-us (male, speech_en.wav)": SPEECH_EN,
+        "espeak-ng en-gb+f3 (British female, shipped speaker set)": shipped_speaker_set().clip(
+            "gb-female", 0
+        ),
+    }
+
+
+def target_choices() -> list[str]:
+    return [*shipped_target_voices(), CONSENTED_VOICE]
+
+
+def target_path(choice: str, *, user) -> str:
+    """The file behind a target choice; anything but a shipped voice or the user's consented voice
+    is refused before any job runs."""
+    import gradio as gr
+
+    from demos.voice_cloning.services import ConsentRefused, consent_recording_latest_verified
+
+    shipped = shipped_target_voices()
+    if choice in shipped:
+        return str(shipped[choice])
+    if choice == CONSENTED_VOICE:
+        try:
+            return consent_recording_latest_verified(user=user).reference.path
+        except ConsentRefused as exc:
+            raise gr.Error(str(exc)) from exc
+    raise gr.Error(
+        "Pick a target voice from the list: a shipped synthetic voice, or your own voice after consent in the "
+        "voice-cloning demo. Converting toward anyone else's voice needs that person's checked consent."
+    )
+
+
+def _examples() -> list[list[str]]:
+    from demos.samples import SPEECH_EN, SPEECH_EN_F
+
+    female, male, british = shipped_target_voices()
+    return [[str(SPEECH_EN), female], [str(SPEECH_EN_F), male], [str(SPEECH_EN), british]]
 
 
 def _samples(path: str):
@@ -81,15 +122,18 @@ def similarity_markdown(to_target: float, to_source: float, before: float) -> st
     )
 
 
-def convert(source, target, *, request, progress=None):
+def convert(source, target_choice, *, request, progress=None):
     """Returns (converted path, text alternative, figure, plot summary, similarity markdown, scores)."""
     import gradio as gr
 
+    from demos.common import require_user
     from demos.voice_conversion.analysis import profiles_summary, voice_profile
     from demos.voice_conversion.plots import profiles_figure
 
-    if not source or not target:
-        raise gr.Error("Give two clips: the source speech and a clip of the target speaker.")
+    user = require_user(request)
+    if not source or not target_choice:
+        raise gr.Error("Give the source speech and pick a target voice.")
+    target = target_path(target_choice, user=user)
     job = job_submit_and_wait(
         request, CAPABILITY, backend=DEFAULT_BACKEND, audio={"source": source, "target": target},
         origin=SLUG, progress=progress,
@@ -118,7 +162,13 @@ def convert(source, target, *, request, progress=None):
 def build():
     import gradio as gr
 
-    from demos.common import exercise_block, how_it_works_markdown, model_card_markdown, with_django_db
+    from demos.common import (
+        exercise_block,
+        how_it_works_markdown,
+        model_card_markdown,
+        synthetic_audio_notice,
+        with_django_db,
+    )
     from demos.voice_conversion.exercises import EXERCISES
 
     def convert_clicked(source, target, request: gr.Request, progress=gr.Progress()):  # noqa: B008
@@ -134,8 +184,10 @@ def build():
                 source = gr.Audio(
                     sources=["upload", "microphone"], type="filepath", label="Source speech (the words)"
                 )
-                target = gr.Audio(
-                    sources=["upload", "microphone"], type="filepath", label="Target speaker (the voice)"
+                target = gr.Dropdown(
+                    target_choices(),
+                    value=target_choices()[0],
+                    label="Target voice (shipped, or yours with consent)",
                 )
                 gr.Examples(
                     _examples(), inputs=[source, target],
@@ -143,7 +195,10 @@ def build():
                 )  # fmt: skip
                 go = gr.Button("Convert", variant="primary")
             with gr.Column(scale=2):
-                converted = gr.Audio(label="Converted speech", type="filepath", interactive=False)
+                converted = gr.Audio(
+                    label="Converted speech (AI-generated)", type="filepath", interactive=False
+                )
+                gr.Markdown(synthetic_audio_notice(CAPABILITY))
                 alternative = gr.Textbox(label="Text alternative: what the audio is", lines=2)
                 similarity = gr.Markdown()
                 summary = gr.Textbox(label="What the plots show", lines=5)

@@ -43,13 +43,9 @@ def mock_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def mock_detail(request: HttpRequest, mock_id: int) -> HttpResponse:
     mock = _mock_or_404(mock_id, request.user)
-    services.mock_settle(mock=mock)
     now = timezone.now()
-    if not mock.is_finished and now > services.mock_deadline(mock):
-        services.mock_finish(mock=mock)
-        messages.info(request, "Time is up. Here is your report.")
-    if mock.is_finished:
-        return redirect("quiz:mock_report", mock_id=mock.id)
+    if services.mock_closed_at(mock, now=now) is not None:  # time is up: a GET writes nothing, the
+        return redirect("quiz:mock_report", mock_id=mock.id)  # report shows the interview as it ended
     next_id = selectors.mock_next_question_id(mock=mock)
     question = selectors.question_with_details(question_id=next_id) if next_id else None
     return render(request, "quiz/mock.html", _mock_context(mock, question, now))
@@ -137,7 +133,8 @@ def mock_finish(request: HttpRequest, mock_id: int) -> HttpResponse:
 @login_required
 def mock_report(request: HttpRequest, mock_id: int) -> HttpResponse:
     mock = _mock_or_404(mock_id, request.user)
-    services.mock_settle(mock=mock)
-    if not mock.is_finished:
+    closed_at = services.mock_closed_at(mock, now=timezone.now())
+    if closed_at is None:
         return redirect("quiz:mock", mock_id=mock.id)
+    mock.finished_at = closed_at  # for the report's duration only; never saved from a GET
     return render(request, "quiz/mock_report.html", {"report": selectors.mock_report(mock=mock)})

@@ -3,13 +3,14 @@ level and the learner's history."""
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +19,17 @@ from django.views.decorators.http import require_POST
 from curriculum.models import Topic
 from quiz import selectors, services
 from quiz.charts import chart_summary, score_chart_svg
-from quiz.forms import AnswerForm, QuizSetupForm, RatingForm
+from quiz.forms import AnswerForm, OptionsForm, QuizSetupForm, RatingForm
 from quiz.models import Attempt, Level, Question
 
 SESSION_KEY = "quiz_set"
 SET_INFO_KEY = "quiz_set_info"
 TOKEN_SALT = "quiz.answer"
+OPTIONS_SALT = "quiz.options"
 MAX_SECONDS = 3 * 3600  # longer "time taken" means the tab was left open: not recorded
+# After a typed answer is stored, its POST waits up to this long for the worker's grade (checked
+# every 20 ms), so the learner usually lands on the graded page; a slower grade is polled there.
+GRADE_WAIT_SECONDS = 3.0
 
 
 def question_or_404(question_id) -> Question:
@@ -42,8 +47,23 @@ def _attempt_or_404(attempt_id: int, user) -> Attempt:
 
 
 def _answer_form(question: Question, mode: str) -> AnswerForm:
-    token = signing.dumps({"q": question.id, "t": int(time.time())}, salt=TOKEN_SALT)
-    return AnswerForm(question=question, initial={"question": question.id, "token": token, "mode": mode})
+    """A fresh form: the options in a new random order, carried (signed) in the form's token."""
+    order = selectors.options_order(question=question, seed=secrets.randbits(32))
+    token = signing.dumps({"q": question.id, "t": int(time.time()), "o": order}, salt=TOKEN_SALT)
+    initial = {"question": question.id, "token": token, "mode": mode}
+    return AnswerForm(question=question, order=order, initial=initial)
+
+
+def _token_order(token: str, salt: str, **expected) -> list[int] | None:
+    """The option order a signed token carries, when it was made for this question or answer."""
+    try:
+        data = signing.loads(token or "", salt=salt)
+    except signing.BadSignature:
+        return None
+    if any(data.get(k) != v for k, v in expected.items()):
+        return None
+    order = data.get("o")
+    return order if isinstance(order, list) and all(isinstance(i, int) for i in order) else None
 
 
 def _seconds_from_token(token: str, question_id: int) -> int | None:
@@ -174,19 +194,23 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest) -> HttpResponse:
     question = question_or_404(request.POST.get("question") or 0)
-    form = AnswerForm(request.POST, question=question)
+    order = _token_order(request.POST.get("token", ""), TOKEN_SALT, q=question.id)
+    form = AnswerForm(request.POST, question=question, order=order)
     if form.is_valid():
         mode = form.cleaned_data["mode"]
         try:
             attempt = services.attempt_submit(
                 user=request.user, question=question, mode=mode,
                 answer_text=form.cleaned_data.get("answer") or "", option_ids=form.option_ids(),
+                options_shown=form.options_shown(),
                 seconds_taken=_seconds_from_token(form.cleaned_data["token"], question.id),
             )  # fmt: skip
         except services.AnswerRefused as exc:
             form.add_error(None, str(exc))
         else:
             _advance_set(request, question.id)
+            if attempt.status == Attempt.Status.GRADING:
+                selectors.attempt_wait_graded(attempt_id=attempt.id, timeout=GRADE_WAIT_SECONDS)
             return redirect("quiz:attempt", attempt_id=attempt.id)
     template = "quiz/review.html" if request.POST.get("mode") == "review" else "quiz/question.html"
     context = {"question": question, "form": form, "due": [], "position": None}
@@ -200,29 +224,83 @@ def _advance_set(request: HttpRequest, question_id: int) -> None:
         request.session[SESSION_KEY] = {"ids": ids, "pos": pos + 1}
 
 
+def _options_open(attempt: Attempt, question: Question) -> bool:
+    """Options to answer after the free text: graded ("both"), or a principal's self-check."""
+    if not question.has_options or attempt.selected_options or attempt.mode == Attempt.Mode.MOCK:
+        return False
+    if attempt.status == Attempt.Status.OPTIONS:
+        return True
+    return attempt.status == Attempt.Status.GRADED and not attempt.options_counted
+
+
+def _options_form(question: Question, attempt: Attempt) -> OptionsForm:
+    order = selectors.options_order(question=question, seed=secrets.randbits(32))
+    token = signing.dumps({"a": attempt.id, "o": order}, salt=OPTIONS_SALT)
+    return OptionsForm(question=question, order=order, initial={"token": token})
+
+
 @login_required
 def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = services.attempt_settle(attempt=_attempt_or_404(attempt_id, request.user))
+    attempt = _attempt_or_404(attempt_id, request.user)  # spoken answers are graded on the worker
     question = selectors.question_with_details(question_id=attempt.question_id)
     next_url = {
         Attempt.Mode.QUIZ: reverse("quiz:quiz_play"),
         Attempt.Mode.REVIEW: reverse("quiz:review"),
         Attempt.Mode.MOCK: reverse("quiz:mock", args=[attempt.mock_id]) if attempt.mock_id else "",
     }.get(attempt.mode, "")
+    waiting = attempt.status in (Attempt.Status.GRADING, Attempt.Status.OPTIONS)
     context = {
         "attempt": attempt,
         "question": question,
         "options": _options_feedback(question, attempt),
+        "options_form": _options_form(question, attempt) if _options_open(attempt, question) else None,
         "rating_form": RatingForm(initial={"rating": attempt.rating}),
         "card": selectors.card_for(user=request.user, question_id=attempt.question_id),
-        "next_url": next_url,
+        "next_url": "" if waiting else next_url,
     }
     return render(request, "quiz/attempt.html", context)
 
 
 def _options_feedback(question: Question, attempt: Attempt) -> list[tuple]:
+    """The options in the order this attempt showed them, each with whether the learner chose it."""
+    if not attempt.selected_options:
+        return []
     chosen = set(attempt.selected_options)
-    return [(o, o.text in chosen) for o in question.options.all()] if attempt.selected_options else []
+    options = {o.text: o for o in question.options.all()}
+    shown = [options[t] for t in attempt.options_shown if t in options]
+    shown += [o for o in options.values() if o not in shown]  # options rewritten since come last
+    return [(o, o.text in chosen) for o in shown]
+
+
+@login_required
+def attempt_status(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """What the feedback page polls while a worker grades the answer (reads only)."""
+    attempt = _attempt_or_404(attempt_id, request.user)
+    waiting = attempt.status in (Attempt.Status.PENDING, Attempt.Status.GRADING)
+    label = attempt.get_status_display()
+    return JsonResponse({"status": attempt.status, "status_label": label, "finished": not waiting})
+
+
+@login_required
+@require_POST
+def attempt_options(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt_or_404(attempt_id, request.user)
+    question = selectors.question_with_details(question_id=attempt.question_id)
+    order = _token_order(request.POST.get("token", ""), OPTIONS_SALT, a=attempt.id)
+    form = OptionsForm(request.POST, question=question, order=order)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the options.")
+        return redirect("quiz:attempt", attempt_id=attempt.id)
+    try:
+        services.attempt_options_submit(
+            attempt=attempt,
+            user=request.user,
+            option_ids=form.option_ids(),
+            options_shown=form.options_shown(),
+        )
+    except services.AnswerRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("quiz:attempt", attempt_id=attempt.id)
 
 
 @login_required

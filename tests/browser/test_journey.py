@@ -39,7 +39,6 @@ def test_learner_and_instructor_journey(browser, celery_worker):
         page.goto(f"{base}/accounts/signup/")
         page.fill("#id_username", "ada")
         page.fill("#id_email", "ada@example.com")
-        page.check("input[name=role][value=learner]")
         page.fill("#id_password1", "sound-of-waves-42")
         page.fill("#id_password2", "sound-of-waves-42")
         page.click("main button[type=submit]")

@@ -156,14 +156,43 @@ def test_a_co_owner_sees_the_cohort_and_the_last_owner_cannot_leave(client, owne
     client.force_login(colleague)
     assert client.get(reverse("cohorts:dashboard", args=[cohort.id])).status_code == 200
 
-    client.post(reverse("cohorts:owner_remove", args=[cohort.id, owner.id]))
-    assert list(cohort.owners.all()) == [colleague]
-    response = client.post(reverse("cohorts:owner_remove", args=[cohort.id, colleague.id]), follow=True)
+    client.post(reverse("cohorts:owner_remove", args=[cohort.id, colleague.id]))  # leaving
+    assert list(cohort.owners.all()) == [owner]
+    client.force_login(owner)
+    response = client.post(reverse("cohorts:owner_remove", args=[cohort.id, owner.id]), follow=True)
 
     assert "A cohort needs at least one owner" in response.content.decode()
-    assert list(cohort.owners.all()) == [colleague]
-    client.force_login(owner)
+    assert list(cohort.owners.all()) == [owner]
+    client.force_login(colleague)
     assert client.get(reverse("cohorts:dashboard", args=[cohort.id])).status_code == 404
+
+
+def test_only_the_creator_removes_co_owners(client, owner, cohort):
+    first, second = InstructorFactory(), InstructorFactory()
+    cohort.owners.add(first, second)
+    client.force_login(first)
+
+    response = client.post(reverse("cohorts:owner_remove", args=[cohort.id, owner.id]), follow=True)
+    client.post(reverse("cohorts:owner_remove", args=[cohort.id, second.id]))
+    page = client.get(reverse("cohorts:settings", args=[cohort.id])).content.decode()
+
+    assert "Only the cohort&#x27;s creator removes co-owners" in response.content.decode()
+    assert set(cohort.owners.all()) == {owner, first, second}
+    assert f"Remove {second.shown_name}" not in page and "Stop owning this cohort" in page
+    client.force_login(owner)
+    client.post(reverse("cohorts:owner_remove", args=[cohort.id, second.id]))
+    assert set(cohort.owners.all()) == {owner, first}
+
+
+def test_a_creator_who_leaves_hands_the_role_on(client, owner, cohort):
+    colleague = InstructorFactory()
+    cohort.owners.add(colleague)
+    client.force_login(owner)
+
+    client.post(reverse("cohorts:owner_remove", args=[cohort.id, owner.id]))
+
+    cohort.refresh_from_db()
+    assert list(cohort.owners.all()) == [colleague] and cohort.created_by == colleague
 
 
 def test_cohort_details_are_edited_by_owners(client, owner, cohort):

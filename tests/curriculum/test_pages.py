@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from curriculum.models import Resource
 from tests.factories import PhaseFactory, ResourceFactory, TopicFactory, TopicProgressFactory
@@ -174,7 +175,13 @@ def test_topic_page_shows_the_learners_demo_predictions(client, learner, other_l
     topic = TopicFactory()
     for user, correct in [(learner, True), (learner, False), (learner, True), (other_learner, False)]:
         PredictionAttempt.objects.create(
-            user=user, demo="fundamentals", exercise="x", topic=topic, prediction="2 kHz", correct=correct
+            user=user,
+            demo="fundamentals",
+            exercise="x",
+            topic=topic,
+            prediction="2 kHz",
+            correct=correct,
+            answered_at=timezone.now(),
         )
     client.force_login(learner)
 

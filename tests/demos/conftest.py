@@ -23,6 +23,15 @@ def visitor_request() -> FakeGradioRequest:
     return FakeGradioRequest()
 
 
+def exercise_job_result(user) -> tuple[str, dict]:
+    """(answer, measured) of the user's latest exercise job: what the worker's run measured."""
+    from workers.models import InferenceJob
+
+    job = InferenceJob.objects.filter(owner=user, capability="exercise").latest("created_at")
+    assert job.status == "succeeded", job.error
+    return job.result["answer"], job.result["measured"]
+
+
 @pytest.fixture
 def inline_jobs(monkeypatch):
     """Run each submitted job in this process as soon as it is submitted (the task's own logic,

@@ -12,7 +12,6 @@ from demos.asr.wer import AlignedWord, align, alignment_text
 from demos.common import exercise_check
 from demos.models import PredictionAttempt
 from demos.samples import SPEECH_EN, SPEECH_EN_TEXT
-from tests.demos.conftest import FakeGradioRequest
 from workers.audio_io import load_audio
 from workers.models import InferenceJob
 
@@ -169,11 +168,8 @@ def test_visitors_cannot_transcribe(db, visitor_request):
         recognise(str(SPEECH_EN), "faster-whisper", "", False, 10, request=visitor_request)
 
 
-def test_noise_exercise_measures_wer_rising_at_5_db(db, client, learner):
-    client.force_login(learner)
-    request = FakeGradioRequest({"sessionid": client.cookies["sessionid"].value})
-
-    text = exercise_check(EXERCISES[0], "It stays within 5 points", request)
+def test_noise_exercise_measures_wer_rising_at_5_db(db, learner, learner_request, inline_jobs):
+    text = exercise_check(EXERCISES[0], "It stays within 5 points", learner_request)
 
     assert "recogniser: **faster-whisper**" in text
     assert "the run says “It rises more than 20 points”" in text

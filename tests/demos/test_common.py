@@ -21,7 +21,7 @@ def test_visitors_cannot_run_jobs(visitor_request):
     assert InferenceJob.objects.count() == 0
 
 
-def test_run_job_returns_the_finished_job_of_the_learner(learner_request, learner, inline_jobs):
+def test_job_submit_and_wait_returns_the_finished_job_of_the_learner(learner_request, learner, inline_jobs):
     job = job_submit_and_wait(
         learner_request, "vad", backend="silero", audio={"audio": SPEECH_EN}, origin="vad"
     )
@@ -48,3 +48,38 @@ def test_model_card_names_package_licence_and_limits():
     card = model_card_markdown("vad", "silero")
 
     assert "silero-vad" in card and "Licence" in card and "Known limits" in card
+
+
+def test_an_unknown_exercise_is_refused_before_it_is_queued(learner):
+    from workers.services import JobRefused, job_submit
+
+    with pytest.raises(JobRefused, match="no predict-then-run experiment called 'nope'"):
+        job_submit(user=learner, capability="exercise", backend="nope")
+    assert not InferenceJob.objects.exists()
+
+
+def test_every_exercise_id_is_unique_and_runs_somewhere_declared():
+    from demos.exercises import exercises_by_id
+    from webapp.inprocess import EXERCISES_IN_PROCESS
+
+    ids = [e.id for e in exercises_by_id().values()]
+    assert len(ids) == len(set(ids)) >= 15
+    in_process = {e.demo for e in exercises_by_id().values() if e.demo in EXERCISES_IN_PROCESS}
+    assert in_process == {"fundamentals"}
+
+
+def test_demo_handlers_reach_engines_only_through_jobs():
+    """Engine calls in demos/ sit in exercises (run on a worker as "exercise" jobs), in the offline
+    scripts that made the shipped samples, or in the one exception webapp/inprocess.py declares."""
+    import re
+    from pathlib import Path
+
+    demos_dir = Path(__file__).resolve().parents[2] / "demos"
+    in_process = sorted(
+        str(path.relative_to(demos_dir.parent))
+        for path in demos_dir.rglob("*.py")
+        if path.name != "exercises.py" and not path.name.startswith("make_")
+        and re.search(r"\b(engine_infer|get_engine)\(", path.read_text())
+    )  # fmt: skip
+
+    assert in_process == ["demos/keyword_spotting/__init__.py"]  # live spotting on a microphone stream

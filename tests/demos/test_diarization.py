@@ -11,6 +11,7 @@ from demos.diarization import build, diarize, pyannote_sample, summary_text
 from demos.diarization.der import der_parts
 from demos.diarization.exercises import EXERCISES
 from demos.diarization.rttm import RttmError, SpeakerTurn, parse_rttm, speaker_totals
+from tests.demos.conftest import exercise_job_result
 
 T = SpeakerTurn
 REFERENCE = [T(0, 10, "A"), T(10, 20, "B")]
@@ -141,11 +142,11 @@ def test_diarize_refuses_bad_inputs(learner_request, visitor_request, tmp_path):
 
 
 @pytest.mark.django_db
-def test_forcing_three_speakers_exercise_is_measured():
+def test_forcing_three_speakers_exercise_is_measured(learner, learner_request, inline_jobs):
     exercise = EXERCISES[0]
 
-    answer, measured = exercise.experiment()
-    text = exercise_check(exercise, "Better (lower DER)", None)
+    text = exercise_check(exercise, "Better (lower DER)", learner_request)
+    answer, measured = exercise_job_result(learner)
 
     estimated = float(measured["DER, speaker count estimated"].rstrip("%"))
     forced = float(measured["DER, forced to 3 speakers"].rstrip("%"))

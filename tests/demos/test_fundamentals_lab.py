@@ -12,6 +12,7 @@ from demos.fundamentals.sampling import compare_sampling, dominant_frequency, na
 from demos.models import PredictionAttempt
 from demos.samples import SPEECH_EN
 from tests.factories import TopicFactory
+from workers.models import InferenceJob
 
 SR = 16000
 
@@ -108,6 +109,7 @@ def test_exercise_records_prediction_for_a_logged_in_learner(client, learner):
     attempts = PredictionAttempt.objects.filter(user=learner).order_by("created_at")
     assert [a.correct for a in attempts] == [False, True]
     assert attempts[0].topic.slug == "sampling-nyquist"
+    assert not InferenceJob.objects.exists()  # model-free DSP, declared in webapp/inprocess.py
 
 
 @pytest.mark.django_db

@@ -23,6 +23,7 @@ from demos.samples import KWS_SAMPLE_WORDS, KWS_STOP_GO_NOISY, KWS_YES_NO_UP_DOW
 from tests.engines.kws_training import train_tiny
 from workers.audio_io import load_audio
 from workers.models import InferenceJob
+from workers.promotion import model_version_promote
 
 SR = 16000
 # Smaller still than the engine tests' run (about 10 s): this one only has to go through the job system.
@@ -38,6 +39,7 @@ def model_dir(tmp_path_factory) -> Iterator:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOUNDPATH_MODEL_DIR", str(root))
         result = train_tiny(root)
+        model_version_promote(capability="keyword-spotting", version=result.version)  # staff's step
         yield result
 
 
@@ -135,7 +137,7 @@ def test_detect_finds_the_sample_keywords_at_their_times(
     assert (job.capability, job.backend, job.params) == (
         "keyword-spotting",
         "dscnn",
-        {"threshold": 0.6, "quantised": True},
+        {"threshold": 0.6, "quantised": True, "version": model_dir.version},  # the promoted version
     )
     spans = KWS_SAMPLE_WORDS[KWS_YES_NO_UP_DOWN.name]
     assert len(rows) >= 3
@@ -154,20 +156,22 @@ def test_detect_with_float_on_speech_without_keywords_finds_none(model_dir, db, 
     assert "float32 model" in summary and "No keyword reached the threshold" in summary
 
 
-def test_visitors_cannot_train_or_detect(db, visitor_request):
+def test_visitors_cannot_train_detect_or_stream(db, visitor_request):
+    with pytest.raises(gr.Error, match="Log in"):
+        live_step(None, (48000, np.zeros(12000, dtype=np.int16)), 0.6, request=visitor_request)
     with pytest.raises(gr.Error, match="Log in"):
         detect(str(KWS_STOP_GO_NOISY), 0.6, "int8", request=visitor_request)
     with pytest.raises(gr.Error, match="Log in"):
         train("yes", 2, 20, request=visitor_request)
 
 
-def test_live_microphone_hears_the_sample_words_in_order(model_dir):
+def test_live_microphone_hears_the_sample_words_in_order(model_dir, db, learner_request):
     audio = load_audio(KWS_YES_NO_UP_DOWN, target_sr=48000).samples
     pcm = (audio * 32767).astype(np.int16)  # what the browser sends: 48 kHz int16
     state, text = None, ""
 
     for start in range(0, len(pcm), 12000):  # 0.25 s chunks
-        state, text = live_step(state, (48000, pcm[start : start + 12000]), 0.6)
+        state, text = live_step(state, (48000, pcm[start : start + 12000]), 0.6, request=learner_request)
 
     heard = [keyword for _, keyword, _ in state.log]
     assert len(heard) >= 3 and heard == [
@@ -176,11 +180,8 @@ def test_live_microphone_hears_the_sample_words_in_order(model_dir):
     assert f"**{heard[0]}**" in text and "Keywords heard:" in text
 
 
-def test_accuracy_exercise_reads_the_newest_training(model_dir, db, client, learner):
-    from tests.demos.conftest import FakeGradioRequest
-
-    client.force_login(learner)
-    request = FakeGradioRequest({"sessionid": client.cookies["sessionid"].value})
+def test_accuracy_exercise_reads_the_newest_training(model_dir, db, learner, learner_request, inline_jobs):
+    request = learner_request
     drop = model_dir.metrics["int8_accuracy_drop_points"]
     expected = ACCURACY_CHOICES[0] if drop > 2 else ACCURACY_CHOICES[1]
 
@@ -193,15 +194,19 @@ def test_accuracy_exercise_reads_the_newest_training(model_dir, db, client, lear
     assert attempt.exercise == "kws-int8-accuracy-cost"
 
 
-def test_speed_exercise_times_both_models_now(model_dir, db, visitor_request):
-    text = exercise_check(EXERCISES[1], SPEED_CHOICES[3], visitor_request)
+def test_speed_exercise_times_both_models_now(model_dir, db, learner_request, inline_jobs):
+    text = exercise_check(EXERCISES[1], SPEED_CHOICES[3], learner_request)
 
     ratio = float(text.split("speed-up: **")[1].split("×")[0])
     float_ms = float(text.split("float32, median of 200 runs: **")[1].split(" ms")[0])
     assert 0 < float_ms < 50
     expected = SPEED_CHOICES[0 if ratio < 0.9 else 1 if ratio <= 1.1 else 2 if ratio <= 2 else 3]
     assert ("✅" in text) is (expected == SPEED_CHOICES[3])
-    assert "Log in to keep this as evidence" in text
+
+
+def test_visitors_cannot_run_an_experiment(model_dir, db, visitor_request):
+    with pytest.raises(gr.Error, match="Log in"):
+        exercise_check(EXERCISES[1], SPEED_CHOICES[3], visitor_request)
 
 
 def test_build_returns_blocks():

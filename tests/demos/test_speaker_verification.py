@@ -18,6 +18,7 @@ from demos.speaker_verification.scoring import (
     trials,
 )
 from demos.speaker_verification.speaker_set import shipped_speaker_set
+from tests.demos.conftest import exercise_job_result
 from workers.engines.runner import engine_infer
 from workers.models import InferenceJob
 
@@ -146,11 +147,11 @@ def test_verify_needs_two_clips_and_a_login(learner_request, visitor_request):
 
 
 @pytest.mark.django_db
-def test_text_versus_voice_exercise_is_measured():
+def test_text_versus_voice_exercise_is_measured(learner, learner_request, inline_jobs):
     exercise = EXERCISES[0]
 
-    answer, measured = exercise.experiment()
-    text = exercise_check(exercise, "Two different sentences by the same voice", None)
+    text = exercise_check(exercise, "Two different sentences by the same voice", learner_request)
+    answer, measured = exercise_job_result(learner)
 
     assert answer == "Two different sentences by the same voice"
     assert "over 6 pairs" in measured["same voice, different sentences"]

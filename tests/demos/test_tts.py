@@ -10,7 +10,9 @@ from demos.tts import build, speak, voice_choices
 from demos.tts.analysis import pauses, summarise
 from demos.tts.exercises import EXERCISES
 from demos.tts.text import TextRefused, foreign_characters, pause_seconds, prepare_text, spoken_words
+from tests.demos.conftest import exercise_job_result
 from workers.audio_io import load_audio
+from workers.disclosure import wav_disclosure
 
 SR = 16000
 
@@ -106,6 +108,7 @@ def test_piper_job_speaks_with_the_requested_pause(learner_request, inline_jobs)
     assert "pause(s)" in summary and download == path
     assert notes == "The whole text could be read as written."
     assert len(figure.axes) >= 2
+    assert wav_disclosure(path).startswith("AI-generated audio: speech synthesised from text by Piper")
 
 
 @pytest.mark.django_db
@@ -131,11 +134,11 @@ def test_refusals_are_gradio_errors(learner_request, visitor_request, inline_job
 
 
 @pytest.mark.django_db
-def test_speed_exercise_measures_two_thirds():
+def test_speed_exercise_measures_two_thirds(learner, learner_request, inline_jobs):
     exercise = next(e for e in EXERCISES if e.id == "speed-1.5-duration")
 
-    answer, measured = exercise.experiment()
-    text = exercise_check(exercise, "The same length", None)
+    text = exercise_check(exercise, "The same length", learner_request)
+    answer, measured = exercise_job_result(learner)
 
     assert answer == "About 2/3 as long"
     assert 0.6 < float(measured["ratio"].split(" ")[0]) < 0.8

@@ -146,13 +146,8 @@ def test_visitors_cannot_run_the_engines(db, visitor_request):
         detect(str(SPEECH_PAUSES), 0.5, 2, request=visitor_request)
 
 
-def test_noise_exercise_measures_webrtc_calling_noise_speech(db, client, learner):
-    from tests.demos.conftest import FakeGradioRequest
-
-    client.force_login(learner)
-    request = FakeGradioRequest({"sessionid": client.cookies["sessionid"].value})
-
-    text = exercise_check(EXERCISES[0], "It goes down", request)
+def test_noise_exercise_measures_webrtc_calling_noise_speech(db, learner, learner_request, inline_jobs):
+    text = exercise_check(EXERCISES[0], "It goes down", learner_request)
 
     assert "the run says “It goes up”" in text
     assert "WebRTC speech, white noise at 0 dB: **100.0%**" in text

@@ -24,6 +24,7 @@ from demos.voice_cloning.services import (
     voice_references_purge,
 )
 from workers.audio_io import load_audio
+from workers.disclosure import wav_disclosure
 from workers.models import InferenceJob, JobInputFile
 
 MALE, FEMALE = (
@@ -91,6 +92,7 @@ def test_consent_then_clone_with_the_clones_similarity(learner, learner_request,
 
     cloned = load_audio(Path(audio), target_sr=None)
     assert cloned.sample_rate == 16000 and 0.8 < len(cloned.samples) / 16000 < 4.0
+    assert wav_disclosure(audio).startswith("AI-generated audio: speech synthesised in a cloned voice")
     job = InferenceJob.objects.get(capability="voice-cloning")
     assert job.backend == "piper-world" and job.inputs.get().file.read() == SPEECH_EN.read_bytes()
     assert 0.4 < score < 1.0
@@ -207,5 +209,9 @@ def test_clone_verification_exercise_is_measured():
 
 
 @pytest.mark.django_db
-def test_build_returns_blocks():
-    assert isinstance(build(), gr.Blocks)
+def test_build_returns_blocks_with_a_disclosure_beside_the_clone():
+    demo = build()
+
+    assert isinstance(demo, gr.Blocks)
+    notes = [b.value or "" for b in demo.blocks.values() if isinstance(b, gr.Markdown)]
+    assert any("AI-generated audio: speech synthesised in a cloned voice" in n for n in notes)

@@ -6,10 +6,13 @@ import numpy as np
 import pytest
 
 from demos.samples import SPEECH_EN, SPEECH_EN_F
-from demos.voice_conversion import build, convert, similarity_markdown
+from demos.voice_conversion import CONSENTED_VOICE, build, convert, similarity_markdown, target_path
 from demos.voice_conversion.analysis import SR, profiles_summary, semitones, voice_profile
 from demos.voice_conversion.exercises import EXERCISES
+from workers.disclosure import wav_disclosure
 from workers.models import InferenceJob
+
+FEMALE = "espeak-ng en-us+f3 (female, speech_en_f.wav)"
 
 
 def _vowel(f0: float, formant: float, seconds: float = 1.0) -> np.ndarray:
@@ -67,7 +70,7 @@ def test_similarity_markdown_says_which_voice_won():
 @pytest.mark.django_db
 def test_convert_moves_pitch_to_the_target_and_scores_both_ways(learner_request, inline_jobs):
     audio, alternative, figure, summary, markdown, scores = convert(
-        str(SPEECH_EN), str(SPEECH_EN_F), request=learner_request
+        str(SPEECH_EN), FEMALE, request=learner_request
     )
 
     job = InferenceJob.objects.get(capability="voice-conversion")
@@ -89,14 +92,53 @@ def test_convert_moves_pitch_to_the_target_and_scores_both_ways(learner_request,
     ]
     assert f"median {converted_f0:.0f} Hz" in alternative
     assert audio.endswith("converted.wav")
+    assert wav_disclosure(audio).startswith(
+        "AI-generated audio: speech converted to sound like another voice"
+    )
 
 
 @pytest.mark.django_db
-def test_convert_needs_two_clips_and_a_login(learner_request, visitor_request):
-    with pytest.raises(gr.Error, match="Give two clips"):
+def test_convert_needs_a_source_a_target_and_a_login(learner_request, visitor_request):
+    with pytest.raises(gr.Error, match="Give the source speech and pick a target voice"):
         convert(str(SPEECH_EN), None, request=learner_request)
     with pytest.raises(gr.Error, match="Log in"):
-        convert(str(SPEECH_EN), str(SPEECH_EN_F), request=visitor_request)
+        convert(str(SPEECH_EN), FEMALE, request=visitor_request)
+
+
+@pytest.mark.django_db
+def test_conversion_then_clone_route_is_refused_at_the_conversion(learner_request, tmp_path):
+    """Someone holds a clip of a person who never agreed: converting their own reading of a consent
+    phrase toward that voice would pass cloning's voice check. The conversion is refused first."""
+    victim = tmp_path / "victim.wav"
+    victim.write_bytes(SPEECH_EN_F.read_bytes())  # an uploaded clip, as Gradio hands it over
+
+    for target in (str(victim), str(SPEECH_EN_F)):  # a path is never a target, even a shipped file's
+        with pytest.raises(gr.Error, match="needs that person's checked consent"):
+            convert(str(SPEECH_EN), target, request=learner_request)
+    with pytest.raises(gr.Error, match="No verified consent on record"):
+        convert(str(SPEECH_EN), CONSENTED_VOICE, request=learner_request)
+    assert not InferenceJob.objects.exists()  # nothing ran, so there is no converted voice to clone from
+
+
+@pytest.mark.django_db
+def test_the_learners_verified_consent_recording_is_a_target(learner):
+    from demos.voice_cloning.services import consent_challenge_issue, consent_recording_create
+
+    challenge = consent_challenge_issue(user=learner)
+    recording = consent_recording_create(
+        user=learner, challenge=challenge, reference_path=SPEECH_EN_F, consent_path=SPEECH_EN_F,
+        transcript=challenge.phrase, voice_score=0.9, voice_threshold=0.75,
+    )  # fmt: skip
+
+    assert target_path(CONSENTED_VOICE, user=learner) == recording.reference.path
+    assert target_path(FEMALE, user=learner) == str(SPEECH_EN_F)
+
+
+@pytest.mark.django_db
+def test_the_converted_speech_player_says_it_is_ai_generated():
+    notes = [b.value for b in build().blocks.values() if isinstance(b, gr.Markdown)]
+
+    assert any("AI-generated audio: speech converted to sound like another voice" in (n or "") for n in notes)
 
 
 def test_similarity_rise_exercise_is_measured():

@@ -61,8 +61,8 @@ def test_faster_whisper_silence_is_empty(recognizer):
     assert transcript.words == ()
 
 
-def test_faster_whisper_run_job_is_json_safe(recognizer, speech_16k):
-    output = recognizer.run_job(JobInputs(audio={"audio": speech_16k}, params={"language": "en"}))
+def test_faster_whisper_infer_is_json_safe(recognizer, speech_16k):
+    output = recognizer.infer(JobInputs(audio={"audio": speech_16k}, params={"language": "en"}))
     assert word_error_rate(REFERENCE, output.data["text"]) <= 0.15
     json.dumps(output.data)
 

@@ -174,8 +174,8 @@ def test_ctc_collapses_repeats_into_one_timed_word(ctc, speech_16k):
     assert word.end == pytest.approx(min(frames * 0.02, len(speech_16k) / SR), abs=1e-3)
 
 
-def test_ctc_run_job_returns_frame_labels(ctc, speech_16k):
-    output = ctc.run_job(JobInputs(audio={"audio": speech_16k}))
+def test_ctc_infer_returns_frame_labels(ctc, speech_16k):
+    output = ctc.infer(JobInputs(audio={"audio": speech_16k}))
     assert len(output.data["frame_labels"]) > 300
     json.dumps(output.data)
 

@@ -41,7 +41,7 @@ def test_cloner_beats_plain_piper_on_similarity(cloner, reference):
 
 def test_cloner_job_reports_progress(cloner, reference):
     seen = []
-    out = cloner.run_job(
+    out = cloner.infer(
         JobInputs(audio={"reference": reference}, text=TEXT), progress=lambda f, m: seen.append(f)
     )
     assert "cloned" in out.audio

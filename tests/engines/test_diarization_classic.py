@@ -51,7 +51,7 @@ def test_classic_diarizer_one_voice_is_one_speaker(diarizer, speech_16k):
 
 
 def test_classic_diarizer_silence_has_no_turns(diarizer):
-    out = diarizer.run_job(JobInputs(audio={"audio": np.zeros(32000, dtype=np.float32)}))
+    out = diarizer.infer(JobInputs(audio={"audio": np.zeros(32000, dtype=np.float32)}))
     assert out.data == {"speaker_count": 0, "turns": []}
 
 

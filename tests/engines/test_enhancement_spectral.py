@@ -35,7 +35,7 @@ def test_spectral_keeps_the_input_length(engine, speech_16k) -> None:
 
 
 def test_spectral_job_returns_enhanced_audio(engine, speech_16k) -> None:
-    output = engine.run_job(JobInputs(audio={"audio": add_noise(speech_16k, 5.0)}))
+    output = engine.infer(JobInputs(audio={"audio": add_noise(speech_16k, 5.0)}))
     audio, rate = output.audio["enhanced"]
     assert rate == 16000
     assert output.data["duration"] == round(len(speech_16k) / 16000, 3)

@@ -32,5 +32,5 @@ def test_micro_wakeword_hears_alexa_at_the_end_of_the_word(engine, tmp_path) -> 
 
 
 def test_micro_wakeword_job_lists_keywords_and_detections(engine, speech_16k) -> None:
-    data = engine.run_job(JobInputs(audio={"audio": speech_16k})).data
+    data = engine.infer(JobInputs(audio={"audio": speech_16k})).data
     assert data == {"keywords": ["Okay Nabu", "Hey Jarvis", "Hey Mycroft", "Alexa"], "detections": []}

@@ -45,7 +45,7 @@ def test_basic_pitch_midi_file_holds_the_same_notes(engine, scale_22k) -> None:
 
 
 def test_basic_pitch_job_attaches_the_midi(engine, scale_22k) -> None:
-    output = engine.run_job(JobInputs(audio={"audio": scale_22k}, sample_rate=22050))
+    output = engine.infer(JobInputs(audio={"audio": scale_22k}, sample_rate=22050))
     assert output.files["transcription.mid"].startswith(b"MThd")
     assert {n["pitch"] for n in output.data["notes"]} >= set(SCALE)
 

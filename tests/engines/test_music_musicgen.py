@@ -88,7 +88,7 @@ def test_musicgen_seed_makes_it_repeatable(engine) -> None:
 
 
 def test_musicgen_job_returns_generated_audio(engine) -> None:
-    output = engine.run_job(JobInputs(text="sad rock", params={"seconds": 0.4, "seed": 1}))
+    output = engine.infer(JobInputs(text="sad rock", params={"seconds": 0.4, "seed": 1}))
     audio, rate = output.audio["generated"]
     assert (rate, len(audio)) == (32000, 12800)
     assert output.data == {"prompt": "sad rock", "duration": 0.4, "sample_rate": 32000}

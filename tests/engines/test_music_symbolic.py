@@ -66,7 +66,7 @@ def test_symbolic_generates_parseable_midi_that_depends_on_the_seed(trained, mon
 
 def test_symbolic_job_returns_notes_and_a_midi_file(trained, monkeypatch) -> None:
     monkeypatch.setenv("SOUNDPATH_MODEL_DIR", str(trained.parent.parent))
-    output = SymbolicTransformerGenerator().run_job(JobInputs(params={"length_steps": 32, "seed": 3}))
+    output = SymbolicTransformerGenerator().infer(JobInputs(params={"length_steps": 32, "seed": 3}))
     assert output.files["generated.mid"].startswith(b"MThd")
     assert all(21 <= n["pitch"] <= 108 for n in output.data["notes"])
 

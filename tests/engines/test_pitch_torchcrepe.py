@@ -34,7 +34,7 @@ def test_torchcrepe_confidence_is_periodicity(engine) -> None:
 
 def test_torchcrepe_job_reports_the_median_pitch(engine) -> None:
     audio, _ = glide()
-    data = engine.run_job(JobInputs(audio={"audio": audio})).data
+    data = engine.infer(JobInputs(audio={"audio": audio})).data
     assert data["median_f0_hz"] == pytest.approx(311, rel=0.05)  # geometric middle of 220..440 Hz
     assert len(data["times"]) == len(data["f0_hz"]) == len(data["confidence"])
 

@@ -31,8 +31,8 @@ def test_minilm_rows_are_normalised_384d(encoder):
     assert np.linalg.norm(vectors, axis=1) == pytest.approx([1.0, 1.0], abs=1e-5)
 
 
-def test_minilm_run_job_embeds_text(encoder):
-    output = encoder.run_job(JobInputs(text=ANCHOR))
+def test_minilm_infer_embeds_text(encoder):
+    output = encoder.infer(JobInputs(text=ANCHOR))
     assert output.data["dimensions"] == 384
     assert len(output.data["embeddings"]) == 1
     json.dumps(output.data)

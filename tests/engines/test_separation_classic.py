@@ -50,7 +50,7 @@ def test_nmf_puts_the_clicks_and_tones_in_different_stems(mix) -> None:
 
 
 def test_separation_job_returns_stems_at_22k(mix) -> None:
-    output = HpssSeparator().run_job(JobInputs(audio={"audio": mix[1]}, sample_rate=SR))
+    output = HpssSeparator().infer(JobInputs(audio={"audio": mix[1]}, sample_rate=SR))
     assert output.data["stems"] == ["harmonic", "percussive"]
     assert {rate for _, rate in output.audio.values()} == {SR}
 

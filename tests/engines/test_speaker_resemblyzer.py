@@ -58,7 +58,7 @@ def test_resemblyzer_same_voice_beats_different_voice(encoder, clips):
 
 
 def test_resemblyzer_verification_job(encoder, clips):
-    out = encoder.run_job(JobInputs(audio={"enrolment": clips["piper_a"], "test": clips["piper_b"]}))
+    out = encoder.infer(JobInputs(audio={"enrolment": clips["piper_a"], "test": clips["piper_b"]}))
     assert out.data["same_speaker"] is True
 
 

@@ -44,7 +44,7 @@ def test_xvector_tiny_model_embeds_unit_vector(encoder, speech_16k):
 
 
 def test_xvector_job_scores_a_pair(encoder, speech_16k):
-    out = encoder.run_job(JobInputs(audio={"enrolment": speech_16k, "test": speech_16k}))
+    out = encoder.infer(JobInputs(audio={"enrolment": speech_16k, "test": speech_16k}))
     assert out.data["score"] == pytest.approx(1.0, abs=1e-3)
 
 

@@ -49,7 +49,7 @@ def test_yamnet_front_end_makes_96_by_64_patches_every_half_second(speech_16k) -
 
 
 def test_yamnet_job_returns_sorted_scores(engine, speech_16k) -> None:
-    tags = engine.run_job(JobInputs(audio={"audio": speech_16k}, params={"top_k": 4})).data["tags"]
+    tags = engine.infer(JobInputs(audio={"audio": speech_16k}, params={"top_k": 4})).data["tags"]
     scores = [t["score"] for t in tags]
     assert len(tags) == 4 and scores == sorted(scores, reverse=True)
     assert all(0 <= s <= 1 for s in scores)

@@ -29,7 +29,7 @@ def model_dir(tmp_path_factory):
 def trained(model_dir):
     """One tiny training job: 30 steps on 4 chorales (about 10 s here), with its progress messages."""
     messages: list[tuple[float, str]] = []
-    output = MusicTransformerTrainer(device="cpu").run_job(
+    output = MusicTransformerTrainer(device="cpu").infer(
         JobInputs(params=TINY), progress=lambda f, m: messages.append((f, m))
     )
     return output, messages
@@ -74,7 +74,7 @@ def test_generation_engine_loads_the_trained_version(trained):
     output, _ = trained
     engine = SymbolicTransformerGenerator(device="cpu")
 
-    result = engine.run_job(
+    result = engine.infer(
         JobInputs(params={"length_steps": 64, "seed": 1, "version": output.data["version"]})
     )
 
@@ -86,12 +86,12 @@ def test_generation_engine_loads_the_trained_version(trained):
 def test_a_loaded_engine_switches_to_a_newer_version(trained):
     first, _ = trained
     engine = SymbolicTransformerGenerator(device="cpu")
-    engine.run_job(JobInputs(params={"length_steps": 8}))
+    engine.infer(JobInputs(params={"length_steps": 8}))
     assert engine.checkpoint.parent.name == first.data["version"]
 
-    second = MusicTransformerTrainer(device="cpu").run_job(JobInputs(params={**TINY, "steps": 2}))
-    newest = engine.run_job(JobInputs(params={"length_steps": 8}))
-    older = engine.run_job(JobInputs(params={"length_steps": 8, "version": first.data["version"]}))
+    second = MusicTransformerTrainer(device="cpu").infer(JobInputs(params={**TINY, "steps": 2}))
+    newest = engine.infer(JobInputs(params={"length_steps": 8}))
+    older = engine.infer(JobInputs(params={"length_steps": 8, "version": first.data["version"]}))
 
     assert trained_versions() == [first.data["version"], second.data["version"]]
     assert (newest.data["version"], older.data["version"]) == (second.data["version"], first.data["version"])
@@ -113,4 +113,4 @@ def test_training_refuses_bad_params(params, message, model_dir):
 
 def test_generation_refuses_an_unknown_version(trained):
     with pytest.raises(EngineError, match=re.escape("no trained version '../../etc'")):
-        SymbolicTransformerGenerator(device="cpu").run_job(JobInputs(params={"version": "../../etc"}))
+        SymbolicTransformerGenerator(device="cpu").infer(JobInputs(params={"version": "../../etc"}))

@@ -62,7 +62,7 @@ def test_espeak_rejects_unknown_voice_and_empty_job(espeak_engine):
     with pytest.raises(EngineError):
         espeak_engine.synthesize(SENTENCE, voice="klingon")
     with pytest.raises(EngineError):
-        espeak_engine.run_job(JobInputs(text="  "))
+        espeak_engine.infer(JobInputs(text="  "))
 
 
 def test_espeak_variant_voice_works(espeak_engine):

@@ -63,8 +63,8 @@ def test_silero_silence_has_no_segments(vad):
     assert result.segments == ()
 
 
-def test_silero_run_job_is_json_safe(vad, clip):
-    output = vad.run_job(JobInputs(audio={"audio": clip[0]}, params={"threshold": 0.5}))
+def test_silero_infer_is_json_safe(vad, clip):
+    output = vad.infer(JobInputs(audio={"audio": clip[0]}, params={"threshold": 0.5}))
     assert output.data["speech_seconds"] > 3.0
     json.dumps(output.data)
 

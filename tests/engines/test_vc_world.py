@@ -38,7 +38,7 @@ def test_world_conversion_moves_toward_target(encoder, piper_a, tmp_path, voice)
 
 def test_world_job_returns_audio(piper_a, tmp_path):
     target = espeak(B, tmp_path / "t")
-    out = WorldVoiceConverter().run_job(JobInputs(audio={"source": piper_a, "target": target}))
+    out = WorldVoiceConverter().infer(JobInputs(audio={"source": piper_a, "target": target}))
     audio, rate = out.audio["converted"]
     assert rate == 16000 and np.max(np.abs(audio)) > 0.1
 

@@ -54,13 +54,21 @@ def test_database_outage_answers_503_cleanly_and_recovers(server):
 
 
 def test_gradio_upload_over_the_size_limit_is_refused(server):
+    from tests.security.conftest import signed_in_cookies
+
     base, _ = server
     url = f"{base}/demos/fundamentals/gradio_api/upload"
+    cookies = signed_in_cookies()  # uploads need a signed-in user (tests/security/test_uploads.py)
 
     too_big = httpx.post(
-        url, files={"files": ("big.wav", b"\0" * (UPLOAD_LIMIT + 1), "audio/wav")}, timeout=30
+        url,
+        files={"files": ("big.wav", b"\0" * (UPLOAD_LIMIT + 1), "audio/wav")},
+        cookies=cookies,
+        timeout=30,
     )
-    small = httpx.post(url, files={"files": ("small.wav", b"\0" * 1000, "audio/wav")}, timeout=30)
+    small = httpx.post(
+        url, files={"files": ("small.wav", b"\0" * 1000, "audio/wav")}, cookies=cookies, timeout=30
+    )
 
     assert too_big.status_code == 413
     assert f"maximum allowed size of {UPLOAD_LIMIT} bytes" in too_big.text

@@ -67,3 +67,20 @@ def bank(tmp_path) -> QuestionFiles:
 @pytest.fixture
 def bank_topics(db):
     return {slug: TopicFactory(slug=slug) for slug in ("sampling", "ctc")}
+
+
+@pytest.fixture(autouse=True)
+def _answer_posts_do_not_wait(monkeypatch):
+    """No worker runs in page tests (a stored answer's grading message is never sent: the test's
+    transaction never commits), so the answer POST need not wait for one; `grade_now` grades."""
+    monkeypatch.setattr("quiz.views.practice.GRADE_WAIT_SECONDS", 0.0)
+
+
+def grade_now(attempt_or_id):
+    """Run the worker's grading task here, with the real encoder, as a worker would after commit."""
+    from quiz.models import Attempt
+    from quiz.tasks import grade_attempt
+
+    attempt_id = getattr(attempt_or_id, "id", attempt_or_id)
+    grade_attempt(attempt_id)
+    return Attempt.objects.get(id=attempt_id)

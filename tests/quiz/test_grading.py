@@ -2,7 +2,8 @@
 
 import pytest
 
-from quiz.grading import KeyPointInput, dominant_other_script, find_terms, grade_answer, split_sentences
+from quiz.answer_text import dominant_other_script, find_terms, split_sentences
+from quiz.grading import KeyPointInput, grade_answer
 from tests.quiz.factories import NYQUIST_POINTS
 
 POINTS = [KeyPointInput(text, tuple(terms)) for text, terms in NYQUIST_POINTS]

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Attempt, Card, MockInterview
+from quiz.tasks import spoken_answer_grade
 from tests.factories import TopicFactory
+from tests.quiz.conftest import grade_now
 from tests.quiz.factories import AttemptFactory, CardFactory, MockInterviewFactory, QuestionFactory
 from workers.models import InferenceJob
 
@@ -96,12 +98,18 @@ def test_free_text_answer_shows_covered_and_missed_points_with_evidence(client, 
 
     response = _answer(client, free, answer="The 10 kHz tone folds back and shows up as a 6 kHz alias.")
 
-    attempt = Attempt.objects.get(user=learner)
+    waiting = client.get(response["Location"]).content.decode()
+    assert (
+        "Grading your answer" in waiting
+        and reverse("quiz:attempt_status", args=[1]).split("1/")[0] in waiting
+    )
+    attempt = grade_now(Attempt.objects.get(user=learner))
     html = client.get(response["Location"]).content.decode()
-    assert "Key points you covered (1)" in html
+    assert "Points you made (1)" in html
     assert "The 10 kHz tone folds back and shows up as a 6 kHz alias.</blockquote>" in html
-    assert "Key points missed (2)" in html
+    assert "What the answer still needs (2)" in html
     assert "Nyquist frequency is half the sample rate" in html
+    assert "Key terms" not in html and "anti-aliasing, low-pass" not in html  # no terms to stuff
     assert attempt.points_hit[0]["evidence"].startswith("The 10 kHz tone folds back")
     assert attempt.rating == Attempt.Rating.AGAIN if attempt.score < 0.34 else Attempt.Rating.HARD
 
@@ -110,7 +118,7 @@ def test_a_complete_answer_is_rated_easy_and_the_learner_may_override(client, le
     client.force_login(learner)
     client.post(reverse("quiz:practice_set"), {"topics": ["sampling-nyquist"]})
     _answer(client, free, answer=GOOD_ANSWER)
-    attempt = Attempt.objects.get(user=learner)
+    attempt = grade_now(Attempt.objects.get(user=learner))
     assert attempt.score >= 0.85 and attempt.rating == Attempt.Rating.EASY
 
     response = client.post(reverse("quiz:attempt_rate", args=[attempt.id]), {"rating": "2"})
@@ -154,6 +162,7 @@ def test_answer_in_another_script_is_graded_with_a_note(client, learner, free):
     client.post(reverse("quiz:practice_set"), {"topics": ["sampling-nyquist"]})
 
     response = _answer(client, free, answer="Тон 10 кГц превратится в 6 кГц из-за наложения спектров.")
+    grade_now(Attempt.objects.get(user=learner))
 
     html = client.get(response["Location"]).content.decode()
     assert "Most of this answer is in Cyrillic script" in html
@@ -165,6 +174,7 @@ def test_html_in_answers_is_escaped_everywhere(client, learner, free):
     payload = '<script>alert("x")</script> The tone aliases to <b>6 kHz</b>.'
 
     response = _answer(client, free, answer=payload)
+    grade_now(Attempt.objects.get(user=learner))
 
     for url in (response["Location"], reverse("quiz:history"), reverse("quiz:home")):
         html = client.get(url).content.decode()
@@ -223,6 +233,8 @@ def test_mock_interview_typed_end_to_end_with_report(client, learner, sampling):
     client.post(reverse("quiz:mock_answer", args=[mock.id]), {"question": first, "answer": GOOD_ANSWER})
     assert "Question 2 of 2" in client.get(start["Location"]).content.decode()
     client.post(reverse("quiz:mock_answer", args=[mock.id]), {"question": second, "answer": "No idea."})
+    for attempt in mock.attempts.all():
+        grade_now(attempt)
 
     finish = client.post(reverse("quiz:mock_finish", args=[mock.id]))
     report = client.get(finish["Location"]).content.decode()
@@ -230,8 +242,8 @@ def test_mock_interview_typed_end_to_end_with_report(client, learner, sampling):
     attempts = {a.question_id: a for a in mock.attempts.all()}
     assert attempts[first].score > 0.85 and attempts[second].score < 0.2
     assert attempts[first].seconds_taken is not None
-    assert "Sampling and Nyquist" in report and "Key points you covered (3)" in report
-    assert "Key points missed (3)" in report and "Reference answer" in report
+    assert "Sampling and Nyquist" in report and "Points you made (3)" in report
+    assert "What the answer still needs (3)" in report and "Reference answer" in report
     assert "time taken" in report
 
 
@@ -251,6 +263,21 @@ def test_mock_answer_after_the_time_limit_is_refused_and_the_report_shown(client
     assert client.get(reverse("quiz:mock", args=[mock.id]))["Location"] == reverse(
         "quiz:mock_report", args=[mock.id]
     )
+
+
+def test_opening_an_interview_whose_time_ran_out_writes_nothing(client, learner, free):
+    mock = MockInterviewFactory(
+        user=learner, question_ids=[free.id], started_at=timezone.now() - timedelta(minutes=11)
+    )
+    client.force_login(learner)
+
+    detail = client.get(reverse("quiz:mock", args=[mock.id]))
+    report = client.get(reverse("quiz:mock_report", args=[mock.id]))
+
+    assert detail["Location"] == reverse("quiz:mock_report", args=[mock.id])
+    assert report.status_code == 200
+    mock.refresh_from_db()
+    assert mock.finished_at is None  # only a POST (finish, or a late answer) closes it
 
 
 def test_mock_empty_answer_is_refused(client, learner, free):
@@ -292,7 +319,12 @@ def test_failed_transcription_is_reported_and_the_question_can_be_answered_again
         user=learner, question=free, mock=mock, mode="mock", status="pending", recording=job, score=None
     )
     client.force_login(learner)
+    client.get(reverse("quiz:mock", args=[mock.id]))
+    attempt.refresh_from_db()
+    assert attempt.status == "pending"  # a page view writes nothing
 
+    spoken_answer_grade(str(job.id))  # what the worker runs once the ASR job has ended
+    grade_now(attempt)  # and the grading task that follows it
     html = client.get(reverse("quiz:mock", args=[mock.id])).content.decode()
 
     attempt.refresh_from_db()
@@ -300,6 +332,7 @@ def test_failed_transcription_is_reported_and_the_question_can_be_answered_again
     assert "Transcription failed: The audio is silent." in html
     assert "Question 1 of 1" in html  # still to answer
     client.post(reverse("quiz:mock_answer", args=[mock.id]), {"question": free.id, "answer": GOOD_ANSWER})
+    grade_now(mock.attempts.get(status="grading"))
     assert mock.attempts.filter(status="graded").count() == 1
 
 

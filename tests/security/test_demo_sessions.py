@@ -3,8 +3,6 @@
 not sign the demos out. Now Django's own `get_user` decides, in handlers and at the upload route.
 Also: visitors see one "Sign in to run this demo" banner with a login link, and no run button."""
 
-from dataclasses import dataclass, field
-
 import gradio as gr
 import httpx
 import pytest
@@ -12,18 +10,12 @@ from django.conf import settings
 
 from demos.common import job_submit_and_wait, request_user, require_user
 from demos.samples import SPEECH_EN
+from tests.demos.conftest import FakeGradioRequest as GradioRequest
 from tests.factories import UserFactory
 from tests.security.conftest import demo_config, run_event, signed_in_cookies
 from workers.models import InferenceJob
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@dataclass
-class GradioRequest:
-    """What demos read from gr.Request: the cookies."""
-
-    cookies: dict = field(default_factory=dict)
 
 
 def test_password_change_signs_the_demos_out():
@@ -101,3 +93,28 @@ def test_visitors_see_one_sign_in_message_and_no_run_button(server, slug):
     ), untouched
     # The banner is the first thing on the page; the model card is still shown to visitors.
     assert config["layout"]["children"][0]["id"] == banner
+
+
+@pytest.mark.integration
+def test_a_visitor_event_does_no_work(server):
+    """Buttons aside, a visitor's event (here the fundamentals analysis of a shipped example, sent
+    straight to the queue) answers "no change" without running; signed in, the same event runs."""
+    config = demo_config(server, "fundamentals")
+    dep = next(d for d in config["dependencies"] if d["api_name"] == "analyse")
+    dataset = next(c["id"] for c in config["components"] if c["type"] == "dataset")
+    loader = next(d for d in config["dependencies"] if d["inputs"] == [dataset] and d["backend_fn"])
+    components = {c["id"]: c for c in config["components"]}
+
+    def analyse(cookies):
+        loaded = run_event(server, "fundamentals", loader["id"], [0], cookies=cookies)["output"]["data"][0]
+        clip = loaded.get("value", loaded)  # examples load for visitors too
+        data = [
+            clip if components[i]["type"] == "audio" else components[i]["props"].get("value")
+            for i in dep["inputs"]
+        ]
+        return run_event(server, "fundamentals", dep["id"], data, cookies=cookies, timeout=120)
+
+    visitor, member = analyse(None), analyse(signed_in_cookies())
+
+    assert visitor["success"] and all(out == {"__type__": "update"} for out in visitor["output"]["data"])
+    assert member["success"] and any(out != {"__type__": "update"} for out in member["output"]["data"])

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from demos.mounting import REFUSED_FILE_MESSAGE
 from demos.registry import DEMO_BUILDERS
-from tests.security.conftest import demo_config, run_event, stored_files
+from tests.security.conftest import demo_config, run_event, signed_in_cookies, stored_files
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -86,10 +86,11 @@ def attacks(config: dict, planted: dict[str, str]):
 @pytest.mark.parametrize("slug", sorted(DEMO_BUILDERS))
 def test_no_server_file_is_copied_or_served_through_any_input(server, upload_dir, planted, slug):
     config = demo_config(server, slug)
+    cookies = signed_in_cookies()  # an account is free: the attacker has one
     before = stored_files(upload_dir)
 
     replies = [
-        (fn, slot, variant, run_event(server, slug, fn, data))
+        (fn, slot, variant, run_event(server, slug, fn, data, cookies=cookies))
         for fn, slot, variant, data in attacks(config, planted)
     ]
 
@@ -124,19 +125,65 @@ def test_routes_the_demos_do_not_use_are_gone(server):
     assert httpx.get(f"{base}/gradio_api/proxy=https://example.com/a.wav", timeout=30).status_code == 404
     assert httpx.post(f"{base}/gradio_api/process_recording", timeout=30).status_code == 404
     assert httpx.get(f"{base}/monitoring", timeout=30).status_code == 404
+    body = {"session_hash": "x", "component_id": 1, "fn_name": "ls", "data": ["/"]}
+    assert httpx.post(f"{base}/gradio_api/component_server", json=body, timeout=30).status_code == 404
     assert httpx.post(f"{base}/gradio_api/vibe-edit", json={"prompt": "x"}, timeout=30).status_code == 404
     # what the page itself needs is still there
     assert httpx.get(f"{base}/config", timeout=30).status_code == 200
 
 
-def test_the_attack_from_the_issue_through_the_call_api(server, planted):
-    """The reported reproduction: POST /demos/fundamentals/gradio_api/call/analyse with a server path."""
+def test_the_attack_from_the_issue_through_the_call_api(server, upload_dir, planted):
+    """The reported reproduction: POST /demos/fundamentals/gradio_api/call/analyse with a server path,
+    without an account (the event does nothing) and with one (refused)."""
     config = demo_config(server, "fundamentals")
     dep = next(d for d in config["dependencies"] if d["api_name"] == "analyse")
     data = [file_data(planted["secret"])] + [None] * (len(dep["inputs"]) - 1)
     base = f"{server}/demos/fundamentals/gradio_api/call/analyse"
+    before = stored_files(upload_dir)
 
-    event_id = httpx.post(base, json={"data": data}, timeout=30).json()["event_id"]
-    stream = httpx.get(f"{base}/{event_id}", timeout=60).text
+    streams = {}
+    for who, cookies in [("visitor", None), ("learner", signed_in_cookies())]:
+        event_id = httpx.post(base, json={"data": data}, cookies=cookies, timeout=30).json()["event_id"]
+        streams[who] = httpx.get(f"{base}/{event_id}", cookies=cookies, timeout=60).text
 
-    assert "event: error" in stream and MARKER not in stream
+    assert "event: complete" in streams["visitor"] and "security-test-secret" not in streams["visitor"]
+    assert "event: error" in streams["learner"] and MARKER not in streams["learner"]
+    assert stored_files(upload_dir) == before
+
+
+def _tone_wav() -> bytes:
+    """One second of a 440 Hz tone, 16 kHz 16-bit mono (32 kB: under the test server's upload limit)."""
+    import io
+    import wave
+
+    import numpy as np
+
+    samples = (0.3 * 32767 * np.sin(2 * np.pi * 440 * np.arange(16000) / 16000)).astype("<i2")
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1), wav.setsampwidth(2), wav.setframerate(16000), wav.writeframes(samples.tobytes())
+    return out.getvalue()
+
+
+def test_uploads_and_example_clips_still_run(server):
+    """The guard lets through what the page itself sends: an upload of this user, a shipped example."""
+    cookies = signed_in_cookies()
+    uploaded = httpx.post(
+        f"{server}/demos/fundamentals/gradio_api/upload",
+        files=[("files", ("tone.wav", _tone_wav(), "audio/wav"))], cookies=cookies, timeout=30,
+    ).json()[0]  # fmt: skip
+    config = demo_config(server, "fundamentals")
+    dep = next(d for d in config["dependencies"] if d["api_name"] == "analyse")
+    components = {c["id"]: c for c in config["components"]}
+    # Clicking a shipped example: the server answers with its copy in the upload folder.
+    dataset = next(c["id"] for c in config["components"] if c["type"] == "dataset")
+    loader = next(d for d in config["dependencies"] if d["inputs"] == [dataset] and d["backend_fn"])
+    loaded = run_event(server, "fundamentals", loader["id"], [0], cookies=cookies)["output"]["data"][0]
+    example = loaded.get("value", loaded)  # a component update carrying the clip, or the clip
+    assert example["path"].startswith(str(Path(settings.DEMO_UPLOAD_DIR).resolve()))
+
+    for path in [uploaded, example["path"]]:
+        data = [file_data(path) if components[i]["type"] == "audio" else components[i]["props"].get("value")
+                for i in dep["inputs"]]  # fmt: skip
+        reply = run_event(server, "fundamentals", dep["id"], data, cookies=cookies, timeout=120)
+        assert reply["success"] is True, reply

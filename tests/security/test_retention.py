@@ -37,7 +37,10 @@ def test_purge_deletes_expired_uploads_and_keeps_examples(folder):
 
 
 def test_purge_keeps_files_younger_than_the_limit(folder):
+    (folder / "ddd").mkdir()  # an upload's folder, made a moment before its file moves in
+
     assert demo_cache_purge(now=timezone.now() + dt.timedelta(hours=5)) == 0
+    assert (folder / "ddd").is_dir()
 
 
 def test_voice_retention_caps_the_cache_age(folder, settings):

@@ -25,14 +25,15 @@ def test_signup_creates_a_learner_and_logs_them_in(client):
     assert client.get(reverse("home")).context["user"] == user
 
 
-def test_signup_as_instructor(client):
+def test_signup_cannot_choose_the_instructor_role(client):
     client.post(
         reverse("accounts:signup"),
         {"username": "prof", "email": "prof@example.com", "role": "instructor",
          "password1": "sound-of-waves-42", "password2": "sound-of-waves-42"},
     )  # fmt: skip
 
-    assert User.objects.get(username="prof").is_instructor
+    assert User.objects.get(username="prof").role == "learner"
+    assert "instructor" not in client.get(reverse("accounts:signup")).content.decode().lower()
 
 
 def test_signup_errors_are_shown_next_to_fields(client):

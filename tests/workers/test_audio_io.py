@@ -72,3 +72,42 @@ def test_truncated_wav_is_refused(tmp_path):
     (tmp_path / "cut.wav").write_bytes(path.read_bytes()[:30])
     with pytest.raises(AudioInputError):
         load_audio(tmp_path / "cut.wav")
+
+
+@pytest.mark.parametrize(
+    ("name", "codec"),
+    [("a.webm", "libopus"), ("a.ogg", "libopus"), ("a.m4a", "aac"), ("a.mp4", "aac"), ("a.aac", "aac"),
+     ("a.mp3", "libmp3lame"), ("a.flac", "flac"), ("a.wav", "pcm_s16le")],
+)  # fmt: skip
+def test_what_browsers_and_phones_record_still_decodes(tmp_path, name, codec):
+    wav = _tone(tmp_path / "tone.wav")
+    made = tmp_path / name
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(wav), "-c:a", codec, str(made)], check=True)
+
+    audio = load_audio(made, target_sr=16000)
+
+    assert abs(audio.duration - 1.0) < 0.1
+    spectrum = np.abs(np.fft.rfft(audio.samples))
+    assert abs(np.argmax(spectrum) * 16000 / len(audio.samples) - 440) < 3
+
+
+def test_a_playlist_naming_another_file_is_refused_not_followed(tmp_path):
+    """ffmpeg's concat and HLS demuxers open what a playlist names: an upload could make the worker
+    read (and hand back as audio) any file or URL. Only the upload itself may be opened."""
+    _tone(tmp_path / "someone-elses.wav")
+    upload = tmp_path / "upload.webm"
+    upload.write_text("ffconcat version 1.0\nfile someone-elses.wav\n")
+    hls = tmp_path / "upload.m4a"
+    hls.write_text("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nsomeone-elses.wav\n#EXT-X-ENDLIST\n")
+
+    for path in (upload, hls):
+        with pytest.raises(AudioInputError, match="not audio we can read") as refused:
+            load_audio(path)
+        assert str(tmp_path) not in str(refused.value)  # no server path in the message
+
+
+def test_there_is_one_resampler():
+    from workers import audio_io
+    from workers.engines import _signal_common, _voice_common
+
+    assert _signal_common.resample is _voice_common.resample is audio_io.resample

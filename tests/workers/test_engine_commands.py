@@ -89,3 +89,13 @@ def test_engine_run_reports_bad_input_clearly(tmp_path):
 def test_engine_run_unknown_capability():
     with pytest.raises(CommandError, match="Unknown capability 'karaoke'"):
         _call("engine", "run", "karaoke", "x")
+
+
+def test_engine_samples_are_the_shipped_demo_clips_without_importing_demos():
+    import demos.samples
+    from workers.engines import samples
+
+    assert (samples.SPEECH_EN, samples.SPEECH_EN_F, samples.SCALE_C_MAJOR) == (
+        demos.samples.SPEECH_EN, demos.samples.SPEECH_EN_F, demos.samples.SCALE_C_MAJOR,
+    )  # fmt: skip
+    assert all(path.is_file() for path in (samples.SPEECH_EN, samples.SPEECH_EN_F, samples.SCALE_C_MAJOR))

@@ -219,3 +219,72 @@ def test_my_jobs_lists_only_mine(client, learner, other_learner, no_enqueue):
     html = client.get("/jobs/").content.decode()
 
     assert str(mine.id) in html and str(theirs.id) not in html
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks sent from here run here, for real (Celery's eager mode), for the test's duration."""
+    from workers.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_a_finished_jobs_follow_up_runs_once_and_the_sweeper_sends_a_lost_one(learner, eager_tasks):
+    """A worker that died between a job's end and its follow-up leaves it to the sweeper; sent once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quiz.models import Attempt
+    from tests.quiz.factories import AttemptFactory
+    from workers.services import job_follow_up_send, jobs_requeue_stale
+
+    ended = timezone.now() - timedelta(hours=1)
+    job = InferenceJob.objects.create(
+        owner=learner, capability="asr", backend="faster-whisper", status="failed", error="The audio is silent.",
+        finished_at=ended, follow_up="quiz.spoken_answer_grade",
+    )  # fmt: skip
+    attempt = AttemptFactory(user=learner, mode="mock", status="pending", recording=job, score=None)
+
+    jobs_requeue_stale()
+
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.FAILED and "The audio is silent." in attempt.error
+    job.refresh_from_db()
+    assert job.follow_up_sent_at is not None
+    assert job_follow_up_send(job_id=str(job.id)) is False  # never twice
+
+
+@pytest.mark.parametrize("capability", ["voice-cloning", "voice-conversion"])
+def test_voice_copying_jobs_run_only_from_their_consent_checking_demo(learner, no_enqueue, capability):
+    with pytest.raises(JobRefused, match="checks the voice owner's consent first"):
+        job_submit(user=learner, capability=capability, files=[upload(name="reference")], origin="form")
+    assert not InferenceJob.objects.exists()
+
+
+def test_the_job_page_says_synthesised_audio_is_ai_generated(client, learner):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from workers.models import JobResultFile
+
+    client.force_login(learner)
+    pages = {}
+    for capability in ("tts", "enhancement"):
+        job = InferenceJob.objects.create(
+            owner=learner,
+            capability=capability,
+            backend="b",
+            status="succeeded",
+            result={},
+            engine_name="Piper",
+        )
+        result = JobResultFile(job=job, name="speech.wav", content_type="audio/wav", size=4)
+        result.file.save("speech.wav", ContentFile(b"RIFF"), save=True)
+        pages[capability] = client.get(reverse("workers:job", args=[job.id])).content.decode()
+
+    assert "AI-generated audio: speech synthesised from text by Piper" in pages["tts"]
+    assert "AI-generated" not in pages["enhancement"]  # a filtered recording, not synthetic

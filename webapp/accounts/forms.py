@@ -1,4 +1,4 @@
-"""Sign-up form: username, e-mail, role, password."""
+"""Sign-up form: username, e-mail, password. Everyone starts as a learner; staff grant instructor."""
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
@@ -8,13 +8,7 @@ from webapp.accounts.models import User
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(required=True, help_text="Used only to reset your password.")
-    role = forms.ChoiceField(
-        choices=User.Role.choices,
-        initial=User.Role.LEARNER,
-        widget=forms.RadioSelect,
-        help_text="Instructors can run cohorts; learners follow the roadmap.",
-    )
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "email", "role")
+        fields = ("username", "email")

@@ -48,15 +48,23 @@ def cohort_owner_add(*, cohort: Cohort, username: str) -> User:
     return user
 
 
-def cohort_owner_remove(*, cohort: Cohort, user: User) -> None:
+def cohort_owner_remove(*, cohort: Cohort, user: User, removed_by: User) -> None:
+    """An owner stops owning the cohort: by leaving (anyone but the last owner), or removed by the
+    cohort's creator, the only owner who removes others (so a co-owner cannot take a cohort over).
+    A creator who leaves hands the creator's role to the longest-standing remaining owner."""
     with transaction.atomic():
-        Cohort.objects.select_for_update().get(id=cohort.id)  # two owners leaving at once: one waits
-        owners = list(cohort.owners.values_list("id", flat=True))
+        locked = Cohort.objects.select_for_update().get(id=cohort.id)  # two owners leaving at once: one waits
+        owners = sorted(cohort.owners.values_list("id", flat=True))
         if user.id not in owners:
             raise CohortError("That instructor does not own this cohort.")
+        if removed_by.id != user.id and removed_by.id != locked.created_by_id:
+            raise CohortError("Only the cohort's creator removes co-owners; you can stop owning it yourself.")
         if len(owners) == 1:
             raise CohortError("A cohort needs at least one owner: add another before leaving.")
         cohort.owners.remove(user)
+        if locked.created_by_id == user.id:
+            locked.created_by_id = next(o for o in owners if o != user.id)
+            locked.save(update_fields=["created_by"])
 
 
 def membership_join(*, user: User, code: str) -> Membership:

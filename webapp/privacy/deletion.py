@@ -10,10 +10,11 @@ from django.db import transaction
 
 from webapp.privacy.demo_cache import demo_cache_copies
 from webapp.privacy.ownership import owned_file_names
+from webapp.privacy.trained_models import own_unpromoted_version_files, prune_empty_version_folders
 
 # Other places a user's files live that no FileField names (e.g. trained-model folders, Gradio's
 # upload cache): each collector returns storage names or absolute local paths to delete.
-EXTRA_FILE_COLLECTORS: list[Callable[[object], list[str]]] = [demo_cache_copies]
+EXTRA_FILE_COLLECTORS: list[Callable[[object], list[str]]] = [demo_cache_copies, own_unpromoted_version_files]
 
 
 @dataclass
@@ -75,6 +76,7 @@ def user_account_delete(*, user) -> DeletionSummary:
     for name in sorted(set(names)):
         if _delete_stored(name):
             summary.files.append(name)
+    prune_empty_version_folders(summary.files)
     return summary
 
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole platform on this machine: migrates, imports the curriculum, makes the demo
-# accounts, then starts the web server (Django + Gradio demos) and one Celery worker.
+# Runs the whole platform on this machine: migrates, imports the curriculum, makes the first staff
+# account and the demo accounts (passwords printed once, when made), then starts the web server
+# (Django + Gradio demos) and one Celery worker with its beat. Without SECRET_KEY, the settings make
+# a random one once and keep it in $SOUNDPATH_VAR_DIR/secret-key (mode 0600); DEBUG stays off
+# unless DEBUG=true is set.
 # With no configuration it uses embedded defaults (SQLite, a SQLite-backed Celery broker);
 # set DATABASE_URL / CELERY_BROKER_URL to use PostgreSQL and Redis. Ctrl-C stops everything.
 set -euo pipefail
@@ -18,9 +21,11 @@ say() { printf '\033[1m[soundpath]\033[0m %s\n' "$*"; }
 
 say "database: ${DATABASE_URL:-embedded SQLite in $SOUNDPATH_VAR_DIR}; broker: ${CELERY_BROKER_URL:-embedded SQLite broker}"
 $PY manage.py migrate --noinput -v 0
+$PY manage.py createcachetable  # rate-limit counters when no Redis is configured
 $PY manage.py import_curriculum
 $PY manage.py import_questions
 $PY manage.py collectstatic --noinput -v 0
+$PY manage.py first_staff --url "http://$HOST:$PORT"
 $PY manage.py demo_accounts
 
 pids=()

@@ -14,9 +14,11 @@ mkdir -p var
 
 .venv/bin/python webapp/scripts/check_services.py
 
-echo "[test] lint (ruff)"
+echo "[test] lint (ruff, including banned module-level imports of heavy libraries)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check . >/dev/null || { .venv/bin/ruff format --check .; exit 1; }
+echo "[test] layers (import-linter: the README's import order)"
+.venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
 
 echo "[test] pytest"
 exec .venv/bin/pytest -p no:cacheprovider "$@"

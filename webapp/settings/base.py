@@ -4,11 +4,14 @@ import tempfile
 from pathlib import Path
 
 from webapp.env import BASE_DIR, env
+from webapp.settings.secret_key import secret_key_load_or_create
 
 VAR_DIR = Path(env("SOUNDPATH_VAR_DIR", default=str(BASE_DIR / "var")))
 
-SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-change-me")
-DEBUG = env.bool("DEBUG", default=True)
+# No well-known default: without SECRET_KEY, a random key is made once and kept in var/ (mode 0600).
+SECRET_KEY = env("SECRET_KEY", default="") or secret_key_load_or_create(var_dir=VAR_DIR)
+# Off unless asked for: a debug page shows settings and code to anyone who reaches the server.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -21,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_celery_results",
+    "django_ratelimit",
     "webapp.accounts",
     "webapp.cohorts",
     "webapp.privacy",
@@ -45,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webapp.middleware.ContentSecurityPolicyMiddleware",
     "webapp.middleware.DatabaseUnavailableMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # a limited request gets RATELIMIT_VIEW's 429
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -144,7 +149,8 @@ STORAGES = {
     "default": _media_backend,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Serve files straight from STATICFILES_DIRS / app static folders in development.
+# Serve files straight from STATICFILES_DIRS / app static folders in development (production.py sets
+# this again after it turns DEBUG off).
 WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -162,6 +168,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
+
+# Rate limits (django-ratelimit) count in a cache every process shares: Redis where CACHE_URL (by
+# default the broker) is Redis, else a database table (`manage.py createcachetable`). Never a
+# per-process cache: each web process would count its own attempts.
+CACHE_URL = env("CACHE_URL", default=CELERY_BROKER_URL)
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "soundpath"}}  # fmt: skip
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "soundpath_cache"}
+    }
+# W001: Django's own RedisCache is not on django-ratelimit's list, but its incr is Redis INCR (atomic).
+# E003: the database cache increments by read-then-write, so requests racing in the same instant may
+# each count once less: on the embedded default the limit can be exceeded by the number of
+# simultaneous requests, which is still a limit; use Redis where that matters.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+RATELIMIT_VIEW = "webapp.accounts.ratelimits.too_many_requests"
+RATE_LIMIT_SIGN_IN = env("RATE_LIMIT_SIGN_IN", default="10/m")  # per address and per username
+RATE_LIMIT_SIGN_UP = env("RATE_LIMIT_SIGN_UP", default="10/h")  # per address
+RATE_LIMIT_PASSWORD_RESET = env("RATE_LIMIT_PASSWORD_RESET", default="5/h")  # per address
+RATE_LIMIT_JOIN_CODE = env("RATE_LIMIT_JOIN_CODE", default="20/h")  # per learner
 
 # Where the curriculum's Markdown lives (importable by `manage.py import_curriculum`).
 CURRICULUM_CONTENT_DIR = Path(env("CURRICULUM_CONTENT_DIR", default=str(BASE_DIR / "curriculum" / "content")))
@@ -227,6 +255,11 @@ JOB_TIME_LIMITS = {
     "training": env.int("JOB_TIME_LIMIT_TRAINING", default=1800),
 }
 JOB_HARD_LIMIT_GRACE = 30
+# What one (non-staff) user may ask of a training job (workers/training_limits.py).
+TRAINING_MAX_EPOCHS = env.int("TRAINING_MAX_EPOCHS", default=20)  # keyword spotter
+TRAINING_MAX_STEPS = env.int("TRAINING_MAX_STEPS", default=2000)  # music Transformer optimiser steps
+TRAINING_MAX_RECORDINGS = env.int("TRAINING_MAX_RECORDINGS", default=2000)  # synthesised per keyword run
+TRAINING_MAX_PER_DAY_PER_USER = env.int("TRAINING_MAX_PER_DAY_PER_USER", default=5)
 # A running job stamps a heartbeat this often; three missed beats and it counts as orphaned.
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=10.0)
 # A job still queued after this long may have lost its broker message: it is sent again.

@@ -5,6 +5,8 @@ from webapp.settings.base import env
 
 SECRET_KEY = env("SECRET_KEY")  # no default: a missing secret stops the start-up
 DEBUG = False
+# Evaluated again here: base.py's value followed base's DEBUG, which the environment may turn on.
+WHITENOISE_USE_FINDERS = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

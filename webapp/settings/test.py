@@ -21,3 +21,9 @@ JOB_MAX_CONCURRENT_PER_USER = 3
 DEMO_UPLOAD_DIR = (
     Path(tempfile.gettempdir()) / f"soundpath-test-uploads-{DATABASES['default']['TEST']['NAME']}"
 )
+PROCESS_PROBE_ENABLED = True  # /__probe/process/ (staff only): heavy modules and RSS of the web process
+# A database cache: each test's rate-limit counts roll back with its transaction, so no test sees
+# another's attempts (tests/webapp/test_rate_limits.py checks that Redis is chosen where configured).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "soundpath_cache"}
+}

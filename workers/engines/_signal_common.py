@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
-from math import gcd
 from pathlib import Path
 
 import numpy as np
 
+from webapp.env import env  # the one reader of settings (no Django setup)
+from workers.audio_io import resample  # noqa: F401 - the one resampler, re-exported for the engines
 from workers.engines.base import EngineError
 
 # Repository root: workers/engines/_signal_common.py → three levels up.
@@ -27,16 +27,6 @@ def require_audio(audio: np.ndarray, sample_rate: int, *, min_seconds: float = 0
     return audio
 
 
-def resample(audio: np.ndarray, source_sr: int, target_sr: int) -> np.ndarray:
-    """Polyphase resampling (scipy): exact for integer ratios such as 16 kHz ↔ 48 kHz, no numba warm-up."""
-    if source_sr == target_sr:
-        return audio.astype(np.float32, copy=False)
-    from scipy.signal import resample_poly
-
-    g = gcd(source_sr, target_sr)
-    return resample_poly(audio, target_sr // g, source_sr // g).astype(np.float32)
-
-
 def fit_length(audio: np.ndarray, length: int) -> np.ndarray:
     """Trim or zero-pad to exactly `length` samples (frame-based models drop or add a partial frame)."""
     if len(audio) >= length:
@@ -46,10 +36,10 @@ def fit_length(audio: np.ndarray, length: int) -> np.ndarray:
 
 def model_root() -> Path:
     """Where trained models live: $SOUNDPATH_MODEL_DIR, else $SOUNDPATH_VAR_DIR/models, else var/models."""
-    explicit = os.environ.get("SOUNDPATH_MODEL_DIR")
+    explicit = env.str("SOUNDPATH_MODEL_DIR", default="")
     if explicit:
         return Path(explicit)
-    return Path(os.environ.get("SOUNDPATH_VAR_DIR") or _REPO_DIR / "var") / "models"
+    return Path(env.str("SOUNDPATH_VAR_DIR", default="") or _REPO_DIR / "var") / "models"
 
 
 def midi_bytes(midi: object) -> bytes:

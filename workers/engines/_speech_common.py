@@ -106,3 +106,24 @@ def tidy_words(
         tidy.append(Word(text, round(start, 3), round(end, 3), score))
         previous = start
     return tuple(tidy)
+
+
+QUIET_FLOOR_DBFS = -45.0  # speech quieter than this (RMS over 0.5 s) is another talker's bleed or hiss
+QUIET_WINDOW_S = 0.5
+
+
+def gate_quiet(samples: np.ndarray, sample_rate: int, floor_dbfs: float = QUIET_FLOOR_DBFS) -> np.ndarray:
+    """The clip with every 0.5 s stretch whose RMS is below `floor_dbfs` set to zero.
+
+    A close-talk microphone's near-silent track still carries the other talkers' voices 35-50 dB
+    down; a VAD hears them as speech and Whisper writes them out (or invents text from them). Speech
+    meant for the microphone sits far above this floor, and zeroing a pause changes nothing.
+    """
+    hop = int(QUIET_WINDOW_S * sample_rate)
+    gated = samples.copy()
+    floor = 10 ** (floor_dbfs / 20)
+    for start in range(0, len(samples), hop):
+        piece = samples[start : start + hop]
+        if np.sqrt(np.mean(piece.astype(np.float64) ** 2)) < floor:
+            gated[start : start + hop] = 0.0
+    return gated

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from math import gcd
-
 import numpy as np
 
+from workers.audio_io import resample
 from workers.engines.base import EngineError
 
 MIN_REFERENCE_SPEECH_S = 3.0  # below this a speaker's timbre and F0 range cannot be estimated
 _VAD_FRAME_S = 0.03  # webrtcvad accepts 10, 20 or 30 ms frames
-
-
-def resample(audio: np.ndarray, sr_from: int, sr_to: int) -> np.ndarray:
-    """Polyphase resampling (scipy): exact, fast, and free of librosa's numba start-up cost."""
-    if sr_from == sr_to:
-        return np.asarray(audio, dtype=np.float32)
-    from scipy.signal import resample_poly
-
-    g = gcd(sr_from, sr_to)
-    return resample_poly(audio, sr_to // g, sr_from // g).astype(np.float32)
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:

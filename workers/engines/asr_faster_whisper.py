@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workers.engines._speech_common import check_english, speech_audio, tidy_words
+from workers.engines._speech_common import check_english, gate_quiet, speech_audio, tidy_words
 from workers.engines.base import Availability, ModelCard, ProgressFn, check_imports, no_progress
 from workers.engines.capabilities import SpeechRecognizer, Transcript
 
@@ -56,7 +56,7 @@ class FasterWhisperRecognizer(SpeechRecognizer):
     ) -> Transcript:
         check_english(language, "Whisper tiny.en")
         self.ensure_loaded()
-        samples = speech_audio(audio)
+        samples = gate_quiet(speech_audio(audio), SAMPLE_RATE)
         duration = len(samples) / SAMPLE_RATE
         segments, _info = self._model.transcribe(
             samples,

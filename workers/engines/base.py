@@ -11,6 +11,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from webapp.env import env  # the one reader of settings (no Django setup)
+
 ProgressFn = Callable[[float, str], None]  # (fraction 0..1, message)
 
 
@@ -67,7 +69,7 @@ class EngineError(RuntimeError):
 
 def pick_device(preferred: str | None = None) -> str:
     """'cuda' when a GPU is present and not refused by SOUNDPATH_DEVICE, else 'cpu'."""
-    wanted = preferred or os.environ.get("SOUNDPATH_DEVICE", "auto")
+    wanted = preferred or env.str("SOUNDPATH_DEVICE", default="auto")
     if wanted == "cpu":
         return "cpu"
     try:
@@ -116,7 +118,7 @@ class Engine(ABC):
         """Load weights; called once per process, on first use."""
 
     @abstractmethod
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         """The entry point a worker calls; each capability base class implements it once."""
 
 
@@ -132,7 +134,7 @@ def check_imports(*modules: str) -> Availability:
 
 def local_model_dir(env_var: str) -> Availability:
     """Hub backends: available when `env_var` names a local directory holding the model."""
-    path = os.environ.get(env_var, "")
+    path = env.str(env_var, default="")
     if not path:
         return Availability(
             False, f"set {env_var} to a local model directory to enable it (no hub downloads)"

@@ -1,5 +1,5 @@
 """One small interface per capability. A backend subclasses one of these and implements its one
-method; `run_job` (shared) turns job inputs into that call and the typed result into EngineOutput.
+method; `infer` (shared) turns job inputs into that call and the typed result into EngineOutput.
 
 Sample rates: every interface receives float32 mono numpy audio at `self.sample_rate`.
 """
@@ -10,6 +10,7 @@ import io
 import json
 from abc import abstractmethod
 from dataclasses import asdict, dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -145,7 +146,7 @@ class VoiceActivityDetector(Engine):
     @abstractmethod
     def detect(self, audio: np.ndarray, *, threshold: float = 0.5) -> VadResult: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         result = self.detect(_one_audio(inputs), threshold=float(inputs.params.get("threshold", 0.5)))
         speech = sum(s.end - s.start for s in result.segments)
         return EngineOutput(
@@ -166,7 +167,7 @@ class SpeechRecognizer(Engine):
         self, audio: np.ndarray, *, language: str | None = None, progress: ProgressFn = no_progress
     ) -> Transcript: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         result = self.transcribe(
             _one_audio(inputs), language=inputs.params.get("language"), progress=progress
         )
@@ -191,7 +192,7 @@ class SpeechSynthesizer(Engine):
         self, text: str, *, voice: str | None = None, speed: float = 1.0, pitch_semitones: float = 0.0
     ) -> Synthesis: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         if not inputs.text.strip():
             raise EngineError("There is no text to speak.")
         p = inputs.params
@@ -211,6 +212,9 @@ class SpeechSynthesizer(Engine):
 
 class SpeakerEncoder(Engine):
     capability = "speaker-embedding"
+    # cosine at or above which two clips count as one speaker, unless a job sets its own; each
+    # encoder's scores sit in a different range, so each sets the value measured for it
+    threshold: ClassVar[float] = 0.75
 
     @abstractmethod
     def embed(self, audio: np.ndarray) -> np.ndarray:
@@ -220,10 +224,10 @@ class SpeakerEncoder(Engine):
         ea, eb = self.embed(a), self.embed(b)
         return float(np.dot(ea, eb) / (np.linalg.norm(ea) * np.linalg.norm(eb) + 1e-9))
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         if "enrolment" in inputs.audio and "test" in inputs.audio:
             score = self.similarity(inputs.audio["enrolment"], inputs.audio["test"])
-            threshold = float(inputs.params.get("threshold", 0.75))
+            threshold = float(inputs.params.get("threshold", self.threshold))
             return EngineOutput(
                 {"score": round(score, 4), "threshold": threshold, "same_speaker": score >= threshold}
             )
@@ -241,7 +245,7 @@ class Diarizer(Engine):
         self, audio: np.ndarray, *, num_speakers: int | None = None, progress: ProgressFn = no_progress
     ) -> Diarization: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         n = inputs.params.get("num_speakers")
         result = self.diarize(_one_audio(inputs), num_speakers=int(n) if n else None, progress=progress)
         data = {"speaker_count": result.speaker_count, "turns": [asdict(t) for t in result.turns]}
@@ -254,7 +258,7 @@ class Enhancer(Engine):
     @abstractmethod
     def enhance(self, audio: np.ndarray) -> np.ndarray: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         enhanced = self.enhance(_one_audio(inputs))
         return EngineOutput(
             {"duration": round(len(enhanced) / self.sample_rate, 3)},
@@ -268,7 +272,7 @@ class Separator(Engine):
     @abstractmethod
     def separate(self, audio: np.ndarray, *, progress: ProgressFn = no_progress) -> Stems: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         result = self.separate(_one_audio(inputs), progress=progress)
         return EngineOutput(
             {"stems": sorted(result.stems)}, audio={k: (v, self.sample_rate) for k, v in result.stems.items()}
@@ -283,7 +287,7 @@ class VoiceConverter(Engine):
         self, source: np.ndarray, target: np.ndarray, *, progress: ProgressFn = no_progress
     ) -> np.ndarray: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         converted = self.convert(
             _one_audio(inputs, "source"), _one_audio(inputs, "target"), progress=progress
         )
@@ -299,7 +303,7 @@ class VoiceCloner(Engine):
     @abstractmethod
     def clone(self, text: str, reference: np.ndarray, *, progress: ProgressFn = no_progress) -> Synthesis: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         if not inputs.text.strip():
             raise EngineError("There is no text to speak.")
         result = self.clone(inputs.text, _one_audio(inputs, "reference"), progress=progress)
@@ -315,7 +319,7 @@ class PitchTracker(Engine):
     @abstractmethod
     def track(self, audio: np.ndarray) -> PitchTrack: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         r = self.track(_one_audio(inputs))
         voiced = r.f0_hz[np.isfinite(r.f0_hz)]
         return EngineOutput(
@@ -334,7 +338,7 @@ class AudioToMidi(Engine):
     @abstractmethod
     def transcribe_notes(self, audio: np.ndarray) -> MidiTranscription: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         r = self.transcribe_notes(_one_audio(inputs))
         return EngineOutput({"notes": [asdict(n) for n in r.notes]}, files={"transcription.mid": r.midi})
 
@@ -345,7 +349,7 @@ class AudioTagger(Engine):
     @abstractmethod
     def tag(self, audio: np.ndarray, *, top_k: int = 5) -> tuple[Tag, ...]: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         tags = self.tag(_one_audio(inputs), top_k=int(inputs.params.get("top_k", 5)))
         return EngineOutput({"tags": [asdict(t) for t in tags]})
 
@@ -359,7 +363,7 @@ class KeywordSpotter(Engine):
     @abstractmethod
     def spot(self, audio: np.ndarray) -> tuple[Detection, ...]: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         return EngineOutput(
             {
                 "keywords": list(self.keywords()),
@@ -381,7 +385,7 @@ class MusicGenerator(Engine):
         progress: ProgressFn = no_progress,
     ) -> MidiTranscription: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         p = inputs.params
         seed = p.get("seed")
         r = self.generate(
@@ -401,7 +405,7 @@ class SentenceEncoder(Engine):
     def encode(self, sentences: list[str]) -> np.ndarray:
         """(n, d) float32, L2-normalised rows."""
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         sentences = inputs.params.get("sentences") or [inputs.text]
         vectors = self.encode([str(s) for s in sentences])
         return EngineOutput(
@@ -427,7 +431,7 @@ class ModelTrainer(Engine):
     @abstractmethod
     def train(self, *, params: dict, progress: ProgressFn = no_progress) -> TrainingResult: ...
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         result = self.train(params=inputs.params, progress=progress)
         data = {
             "version": result.version,

@@ -44,16 +44,18 @@ def speech_regions(probs: np.ndarray, step: float) -> list[tuple[float, float]]:
     return [(s, e) for s, e in merged if e - s >= MIN_SPEECH_S]
 
 
-def windows(regions: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """1.5 s windows every 0.75 s inside each region; a short region is one window."""
+def windows(
+    regions: list[tuple[float, float]], *, window: float = WINDOW_S, hop: float = HOP_S
+) -> list[tuple[float, float]]:
+    """`window`-second windows every `hop` seconds inside each region; a short region is one window."""
     spans = []
     for start, end in regions:
         t = start
         while True:
-            spans.append((t, min(t + WINDOW_S, end)))
-            if t + WINDOW_S >= end:
+            spans.append((t, min(t + window, end)))
+            if t + window >= end:
                 break
-            t += HOP_S
+            t += hop
     return spans
 
 

@@ -33,6 +33,11 @@ from workers.engines.capabilities import Detection, KeywordSpotter
 
 DEFAULT_THRESHOLD = 0.6  # a keyword's softmax probability in one window
 DEFAULT_HOP_SECONDS = 0.25  # the 1 s window moves by this much: each word is seen whole ~2-3 times
+# A window that starts or ends inside a word sees a fragment of it ("st|op" looks like "up"); its
+# detection lands within about half a window of the word's own (hop 0.25 s: at most ~0.55 s away).
+# Of two detections closer than this, only the stronger is a word, as in TensorFlow's RecognizeCommands
+# suppression. Spoken commands are rarely closer: the shipped samples' words are >= 1.2 s apart.
+SUPPRESSION_SECONDS = 0.6
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,8 @@ class DsCnnKeywordSpotter(KeywordSpotter):
         training_data="yes/no/up/down/stop/go (by default), other words and noise, spoken by 65 "
         "espeak-ng voices with noise, gain and time-shift augmentation (see the training job)",
         limits="Knows only the words it was trained on, from synthetic voices: real voices, accents and "
-        "rooms score lower; one 1 s window per decision, so words closer than ~0.5 s blur together.",
+        "rooms score lower; one 1 s window per decision, so of two words closer than 0.6 s only the "
+        "stronger is reported.",
         paper="https://arxiv.org/abs/1711.07128",
     )
 
@@ -137,7 +143,7 @@ class DsCnnKeywordSpotter(KeywordSpotter):
         windows = self.scores(audio, version=version, quantised=quantised, hop_seconds=hop_seconds)
         return detections(windows, threshold)
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         """Params: threshold, hop_seconds, version, quantised (default true). Adds every window's
         probabilities to the result, for the timeline."""
         p = inputs.params
@@ -168,7 +174,16 @@ class DsCnnKeywordSpotter(KeywordSpotter):
 
 
 def detections(windows: WindowScores, threshold: float) -> tuple[Detection, ...]:
-    """Group consecutive windows whose winner is the same keyword above `threshold`; keep each group's best."""
+    """Group consecutive windows whose winner is the same keyword above `threshold`, keep each group's
+    best, then, strongest first, drop any within SUPPRESSION_SECONDS of one kept (a fragment of it)."""
+    kept: list[Detection] = []
+    for d in sorted(_groups(windows, threshold), key=lambda d: (-d.score, d.time)):  # strongest first
+        if all(abs(k.time - d.time) >= SUPPRESSION_SECONDS for k in kept):
+            kept.append(d)
+    return tuple(sorted(kept, key=lambda d: d.time))
+
+
+def _groups(windows: WindowScores, threshold: float) -> list[Detection]:
     found: list[Detection] = []
     group: list[tuple[float, str, float]] = []  # (start, keyword, probability)
     for start, row in zip(windows.starts, windows.probabilities, strict=True):
@@ -182,7 +197,7 @@ def detections(windows: WindowScores, threshold: float) -> tuple[Detection, ...]
             group.append((float(start), label, score))
     if group:
         found.append(_best(group))
-    return tuple(found)
+    return found
 
 
 def _best(group: list[tuple[float, str, float]]) -> Detection:

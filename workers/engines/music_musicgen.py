@@ -105,7 +105,7 @@ class MusicGenGenerator(MusicGenerator):
         transcriber = get_engine("audio-to-midi", "basic-pitch")  # loaded once per process
         return transcriber.transcribe_notes(resample(audio, rate, transcriber.sample_rate))  # type: ignore[attr-defined]
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         """MusicGen's real output is audio: return it as the 'generated' WAV."""
         p = inputs.params
         prompt = str(p.get("prompt", inputs.text))

@@ -214,10 +214,10 @@ class SymbolicTransformerGenerator(MusicGenerator):
             return Availability(False, "not trained yet: run the training job")
         return Availability(True, f"checkpoint {checkpoint.parent.name}", weights_path=str(checkpoint))
 
-    def run_job(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
+    def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         """As every generator, plus params["version"] (default: the newest) and the version in the result."""
         self.use_version(inputs.params.get("version") or None)
-        output = super().run_job(inputs, progress)
+        output = super().infer(inputs, progress)
         output.data["version"] = self.checkpoint.parent.name
         return output
 

@@ -8,9 +8,9 @@ otherwise the first available backend in the list below is used.
 from __future__ import annotations
 
 import importlib
-import os
 import threading
 
+from webapp.env import env  # the one reader of settings (no Django setup)
 from workers.engines.base import Availability, Engine, EngineError, pick_device
 
 # capability → backends in order of preference ("module:Class"). Add a backend by adding a line.
@@ -18,6 +18,7 @@ BACKENDS: dict[str, list[str]] = {
     "vad": ["workers.engines.vad_silero:SileroVad", "workers.engines.vad_webrtc:WebRtcVad"],
     "asr": [
         "workers.engines.asr_faster_whisper:FasterWhisperRecognizer",
+        "workers.engines.asr_whisper_base:WhisperBaseRecognizer",
         "workers.engines.asr_pocketsphinx:PocketSphinxRecognizer",
         "workers.engines.asr_transformers:TransformersWhisperRecognizer",
         "workers.engines.asr_transformers:TransformersCtcRecognizer",
@@ -28,15 +29,19 @@ BACKENDS: dict[str, list[str]] = {
         "workers.engines.tts_coqui:CoquiSynthesizer",
     ],
     "speaker-embedding": [
+        "workers.engines.speaker_dvector:DVectorEncoder",
         "workers.engines.speaker_resemblyzer:ResemblyzerEncoder",
         "workers.engines.speaker_xvector:TransformersXVectorEncoder",
     ],
     "diarization": [
+        "workers.engines.diarization_spectral:SpectralDVectorDiarizer",
+        "workers.engines.diarization_spectral:SpectralResemblyzerDiarizer",
         "workers.engines.diarization_classic:ClusteringDiarizer",
         "workers.engines.diarization_pyannote:PyannoteDiarizer",
     ],
     "enhancement": [
         "workers.engines.enhancement_nsnet2:NsNet2Enhancer",
+        "workers.engines.enhancement_deepfilternet:DeepFilterNetEnhancer",
         "workers.engines.enhancement_rnnoise:RnnoiseEnhancer",
         "workers.engines.enhancement_spectral:SpectralGateEnhancer",
     ],
@@ -96,7 +101,7 @@ def all_engine_classes() -> list[type[Engine]]:
 def engine_class(capability: str, backend: str | None = None) -> type[Engine]:
     """The class for `backend`, or the configured/first available default for the capability."""
     classes = engine_classes(capability)
-    wanted = backend or os.environ.get(f"SOUNDPATH_ENGINE_{capability.upper().replace('-', '_')}")
+    wanted = backend or env.str(f"SOUNDPATH_ENGINE_{capability.upper().replace('-', '_')}", default="")
     if wanted:
         for cls in classes:
             if cls.backend == wanted:

@@ -47,7 +47,7 @@ def engine_infer(
     rate = engine.sample_rate or 16000
     inputs = JobInputs(audio=audio, sample_rate=rate, text=text, params=params or {})
     started = time.perf_counter()
-    output = engine.run_job(inputs, progress=lambda f, m: progress(0.1 + 0.9 * f, m))
+    output = engine.infer(inputs, progress=lambda f, m: progress(0.1 + 0.9 * f, m))
     compute = time.perf_counter() - started
     longest = max((len(a) / rate for a in audio.values()), default=0.0)
     return RunOutcome(engine, output, load_seconds, compute, longest)

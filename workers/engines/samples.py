@@ -3,7 +3,12 @@
 from pathlib import Path
 from typing import Any
 
-from demos.samples import SCALE_C_MAJOR, SPEECH_EN, SPEECH_EN_F
+# The shipped clips live with the demos (demos/samples/); engines find them by path, not by
+# importing demos, which sit above workers in the import order.
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "demos" / "samples"
+SPEECH_EN = SAMPLES_DIR / "speech_en.wav"
+SPEECH_EN_F = SAMPLES_DIR / "speech_en_f.wav"
+SCALE_C_MAJOR = SAMPLES_DIR / "scale_c_major.wav"
 
 SampleRequest = tuple[dict[str, Path], str, dict[str, Any]]  # (audio inputs, text, params)
 

@@ -3,24 +3,17 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 
-from curriculum.content_loader import ContentError
+from curriculum.management.content_import import ContentImportCommand
 from curriculum.services import curriculum_import
 
 
-class Command(BaseCommand):
+class Command(ContentImportCommand):
     help = "Import phases and topics from the content folder; malformed files abort with reasons."
+    what, kept = "curriculum", "learners' progress"
 
-    def add_arguments(self, parser):
-        parser.add_argument("--content-dir", type=Path, default=settings.CURRICULUM_CONTENT_DIR)
+    def content_dir(self) -> Path:
+        return settings.CURRICULUM_CONTENT_DIR
 
-    def handle(self, *args, content_dir: Path, **options):
-        try:
-            report = curriculum_import(content_dir=content_dir)
-        except ContentError as exc:
-            lines = "\n".join(f"  {p}" for p in exc.problems)
-            raise CommandError(f"curriculum not imported, {len(exc.problems)} problem(s):\n{lines}") from exc
-        self.stdout.write(self.style.SUCCESS(f"Curriculum imported: {report.summary()}"))
-        for slug in report.retired:
-            self.stdout.write(f"  retired: {slug} (learners' progress kept)")
+    def importer(self):
+        return curriculum_import

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Delete voice-cloning reference and consent recordings (and that demo's job files) older than "
-        "VOICE_CLONING_RETENTION_HOURS. Run it hourly (cron or a scheduler)."
+        "VOICE_CLONING_RETENTION_HOURS. Celery beat runs it hourly (demos.purge_expired_recordings)."
     )
 
     def add_arguments(self, parser):

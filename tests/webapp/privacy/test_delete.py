@@ -128,3 +128,29 @@ def test_gradio_cache_copies_of_the_users_audio_are_deleted_too(everything, byst
     assert not copy.exists() and unrelated.exists()
     assert str(copy) in summary.files
     unrelated.unlink()
+
+
+def test_own_unpromoted_trained_versions_go_and_promoted_ones_stay(learner, monkeypatch, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from workers.models import InferenceJob
+    from workers.promotion import model_version_promote
+
+    monkeypatch.setenv("SOUNDPATH_MODEL_DIR", str(tmp_path))
+    for version in ("20260101-000000", "20260102-000000"):
+        folder = tmp_path / "music-generation" / version
+        folder.mkdir(parents=True)
+        (folder / "model.pt").write_bytes(b"weights " + version.encode())
+        default_storage.save(f"models/music-generation/{version}/model.pt", ContentFile(b"weights"))
+        InferenceJob.objects.create(
+            owner=learner, capability="training", backend="music-transformer", status="succeeded",
+            result={"version": version},
+        )  # fmt: skip
+    model_version_promote(capability="music-generation", version="20260102-000000")
+    summary = user_account_delete(user=learner)
+    assert not (tmp_path / "music-generation" / "20260101-000000").exists()
+    assert not default_storage.exists("models/music-generation/20260101-000000/model.pt")
+    assert (tmp_path / "music-generation" / "20260102-000000" / "model.pt").exists()  # the platform's now
+    assert default_storage.exists("models/music-generation/20260102-000000/model.pt")
+    assert str(tmp_path / "music-generation" / "20260101-000000" / "model.pt") in summary.files
+    default_storage.delete("models/music-generation/20260102-000000/model.pt")

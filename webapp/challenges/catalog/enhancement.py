@@ -8,6 +8,7 @@ from webapp.challenges.catalog._engines import engine_output
 from webapp.challenges.catalog._real_speech import SOURCE, real_sample, single_speaker_pieces
 from webapp.challenges.catalog.base import Challenge, Pack, Score, read_wav, require_files, wav_bytes
 from webapp.challenges.catalog.separation import si_sdr
+from workers.engines.samples import SAMPLES_DIR
 
 CLIPS, SR = 4, 16_000
 NOISES = ("babble", "hum", "music")
@@ -16,9 +17,7 @@ NOISES = ("babble", "hum", "music")
 def _noise(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
     if kind == "white":
         return rng.normal(0, 1, n)
-    from demos.samples import NOISE_DIR
-
-    noise, _ = sf.read(NOISE_DIR / f"{kind}.flac", dtype="float64")
+    noise, _ = sf.read(SAMPLES_DIR / "noise" / f"{kind}.flac", dtype="float64")
     return np.roll(np.resize(noise, n), int(rng.integers(0, noise.size)))
 
 

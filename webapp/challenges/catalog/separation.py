@@ -7,6 +7,7 @@ import numpy as np
 import soundfile as sf
 
 from webapp.challenges.catalog.base import Challenge, Pack, Score, read_wav, require_files, wav_bytes
+from workers.engines.samples import SAMPLES_DIR
 
 MIXTURES, SR = 3, 16_000
 SOURCE_NOTE = (
@@ -26,10 +27,8 @@ def si_sdr(estimate: np.ndarray, target: np.ndarray) -> float:
 
 
 def _stems() -> tuple[np.ndarray, np.ndarray]:
-    from demos.samples import MUSIC_DRUMS, MUSIC_MELODY
-
-    melody, _ = sf.read(MUSIC_MELODY, dtype="float32")
-    drums, _ = sf.read(MUSIC_DRUMS, dtype="float32")
+    melody, _ = sf.read(SAMPLES_DIR / "music_melody.flac", dtype="float32")
+    drums, _ = sf.read(SAMPLES_DIR / "music_drums.flac", dtype="float32")
     n = min(melody.size, drums.size)
     return melody[:n], drums[:n]
 

@@ -8,25 +8,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Case, Count, FloatField, Max, Q, Value, When
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models import Avg, Count, Max, Q
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from curriculum.models import Phase, Topic, TopicProgress
 from demos.models import PredictionAttempt
+from quiz.chart_score import CHART_SCORE  # the number quiz's history chart plots, in SQL
 from quiz.models import Attempt
 from webapp.cohorts import selectors
 from webapp.cohorts.charts import Week
 from webapp.cohorts.models import Assignment, Cohort, Membership
 from webapp.cohorts.selectors import assignments, forecast
 
-# The number quiz's history chart plots for an answer (quiz.selectors.attempt_chart_score), in SQL:
-# the free-text score, else 1 or 0 for the options.
-CHART_SCORE = Coalesce(
-    "score",
-    Case(When(options_correct=True, then=Value(1.0)), When(options_correct=False, then=Value(0.0))),
-    output_field=FloatField(),
-)
 MIN_ANSWERS_TO_FLAG = 3  # one unlucky answer is not a trend
 # Only what the dashboard shows: topic and phase bodies are long.
 TOPIC_FIELDS = ("id", "slug", "title", "order", "is_active", "phase")

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from curriculum.models import Phase, Topic, TopicProgress
+from quiz.chart_score import chart_score_series
 from quiz.models import Attempt, MockInterview
 from webapp.accounts.models import User
 from webapp.cohorts.models import Cohort
@@ -66,18 +66,8 @@ def learner_score_series(
     *, cohort: Cohort, learner: User, limit: int = 500
 ) -> list[tuple[datetime, float, str]]:
     """(when, score, question) for quiz's score chart, from the visible graded attempts only."""
-    rows = (
-        attempts_visible(cohort=cohort)
-        .filter(user=learner, status=Attempt.Status.GRADED)
-        .order_by("-created_at")
-        .values_list("created_at", "score", "options_correct", "question__slug")[:limit]
-    )
-    series = []
-    for created, score, correct, slug in reversed(rows):
-        value = score if score is not None else (None if correct is None else float(correct))
-        if value is not None:
-            series.append((timezone.localtime(created), value, slug))
-    return series
+    attempts = attempts_visible(cohort=cohort).filter(user=learner, status=Attempt.Status.GRADED)
+    return chart_score_series(attempts=attempts, limit=limit)
 
 
 def learner_mocks(*, cohort: Cohort, learner: User) -> list[tuple[MockInterview, bool]]:

@@ -132,7 +132,7 @@ def owner_remove(request: HttpRequest, cohort_id: int, user_id: int) -> HttpResp
     if owner is None:
         raise Http404("No such owner")
     try:
-        services.cohort_owner_remove(cohort=cohort, user=owner)
+        services.cohort_owner_remove(cohort=cohort, user=owner, removed_by=request.user)
     except services.CohortError as exc:
         messages.error(request, str(exc))
         return redirect("cohorts:settings", cohort_id=cohort.id)

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from webapp.accounts.ratelimits import rate_limited
 from webapp.cohorts import selectors, services
 from webapp.cohorts.forms import JoinForm
 from webapp.cohorts.models import Membership
@@ -35,7 +36,15 @@ def _join(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("cohorts:mine")
 
 
+# Join codes are short secrets: guessing is limited per learner (a wrong code and an invitation page
+# both count, since a 404 tells a wrong code apart).
+_join_limit = rate_limited(
+    group="join-code", setting="RATE_LIMIT_JOIN_CODE", keys=("user",), method=("GET", "POST")
+)
+
+
 @login_required
+@_join_limit
 def join(request: HttpRequest) -> HttpResponse:
     """Where a learner given only a code types it (the navigation links here)."""
     if request.method != "POST":
@@ -48,6 +57,7 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_join_limit
 def join_link(request: HttpRequest, code: str) -> HttpResponse:
     """The invitation link: what joining means, then one button (joining is a POST)."""
     cohort = selectors.cohort_for_code(code=code)

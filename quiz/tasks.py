@@ -1,0 +1,21 @@
+"""Celery tasks of interview practice: thin wrappers that take ids and call one service each (the web
+process never loads the sentence encoder)."""
+
+from celery import shared_task
+
+from quiz.services import SPOKEN_ANSWER_GRADE_TASK, attempts_settle_for_recording
+
+
+@shared_task(name=SPOKEN_ANSWER_GRADE_TASK, acks_late=True, ignore_result=True)
+def spoken_answer_grade(job_id: str) -> None:
+    """Idempotent (attempt_settle grades a pending attempt once, under a row lock), so acks_late."""
+    attempts_settle_for_recording(job_id=job_id)
+
+
+@shared_task(name="quiz.grade_attempt", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def grade_attempt(attempt_id: int) -> None:
+    """Grade a typed answer, or a spoken one whose transcription finished; idempotent, so a
+    redelivered message or a second request changes nothing."""
+    from quiz.services import attempt_grade
+
+    attempt_grade(attempt_id=attempt_id)

@@ -1,0 +1,166 @@
+"""The grader's rules: spellings normalised before matching, numbers checked by value, claims
+turned round recognised, and answers that game it (term lists, the question copied back, terms
+in nonsense, wrong figures) held below a real partial answer. Feedback never lists terms."""
+
+import pytest
+
+from quiz.answer_text import find_terms, is_fragment
+from quiz.grading import KeyPointInput, Status, grade_answer
+from quiz.textnorm import Quantity, normalise, quantities, reversed_claim, same_quantity
+
+
+@pytest.mark.parametrize(
+    ("said", "term"),
+    [
+        ("about 15 percent", "15%"),
+        ("100 times fewer operations", "hundredfold"),
+        ("a speed-up of 8x", "factor of 8"),
+        ("it costs O(N²)", "o(n^2)"),
+        ("10 to 20 hours of speech", "10–20 hours"),
+        ("10-20 h of speech", "10–20 hours"),
+        ("680k hours", "680,000 hours"),
+        ("8000 Hz", "8 kHz"),
+        ("a 25 ms window", "0.025 s"),
+        ("check no_speech_prob", "no-speech probability"),
+        ("temperature fallback", "fallback | re-decoding"),
+    ],
+)
+def test_spellings_are_normalised_before_matching(said, term):
+    assert find_terms([term], said) == (term,)
+
+
+def test_normalised_numbers_still_distinguish_values():
+    assert find_terms(["15%"], "about 16 percent") == ()
+    assert find_terms(["8 khz"], "8000 samples") == ()
+    assert normalise("between 10 and 20 ms") == "0.01 to 0.02 s"
+
+
+def test_points_take_their_figures_but_not_formula_parts():
+    assert quantities("rfft returns N/2 + 1 = 257 bins from DC to Nyquist.", skip_formulas=True) == [
+        Quantity(257.0, "bin")
+    ]
+    assert quantities("Here the result is 4/10 = 40 percent.", skip_formulas=True) == [Quantity(40.0, "%")]
+
+
+def test_numbers_match_by_value_within_tolerance_and_unit():
+    expected = Quantity(31.25, "hz")
+    assert same_quantity(expected, quantities("31.3 Hz")[0])
+    assert not same_quantity(expected, quantities("62.5 Hz")[0])
+    assert not same_quantity(expected, quantities("31.25 ms")[0])
+    assert same_quantity(Quantity(40.0, "%"), quantities("a WER of 0.4")[0])
+    assert same_quantity(Quantity(0.6, "", 0.05), quantities("0.62")[0])
+
+
+@pytest.mark.parametrize(
+    ("point", "sentence", "turned"),
+    [
+        (
+            "Filters are narrow at low and wide at high frequencies.",
+            "They are wide at low and narrow at high ones.",
+            True,
+        ),
+        (
+            "Filters are narrow at low and wide at high frequencies.",
+            "The low ones are narrow and the high ones wide.",
+            False,
+        ),
+        ("RTF measures throughput, not delay.", "RTF measures delay, not throughput.", True),
+        (
+            "Attention cost grows with the square of the length.",
+            "Attention cost does not grow with length.",
+            True,
+        ),
+        (
+            "Attention cost grows with the square of the length.",
+            "Cost grows quadratically, not linearly.",
+            False,
+        ),
+    ],
+)
+def test_claims_turned_round_are_recognised(point, sentence, turned):
+    assert reversed_claim(point, sentence) is turned
+
+
+def test_term_lists_are_fragments_and_sentences_are_not():
+    assert is_fragment("aliasing, nyquist, 8 kHz, anti-aliasing, low-pass")
+    assert not is_fragment("The tone folds back to 6 kHz because it is above the Nyquist frequency.")
+
+
+PROMPT = "You take a 512-point FFT of a frame of 16 kHz audio. How many bins do you get, and how far apart are they?"
+POINTS = [
+    KeyPointInput("Bin spacing is fs / N, 31.25 Hz here.", ("fs / n", "spacing")),
+    KeyPointInput("rfft returns N/2 + 1 = 257 bins from DC to Nyquist.", ("rfft", "nyquist")),
+    KeyPointInput("Zero-padding changes bin spacing but not true resolution, which depends on window length.",
+                  ("zero-padding", "resolution", "window")),
+]  # fmt: skip
+STRONG = (
+    "The bins are fs / N apart, so 16000 / 512 gives 31.25 Hz between neighbours. For real input rfft "
+    "keeps N/2 + 1 = 257 bins from DC up to Nyquist. Zero-padding a shorter frame keeps the 31.25 Hz "
+    "spacing, but the true resolution depends on the window length, not on the padding."
+)
+PARTIAL = "You get 257 bins, because rfft only returns the non-negative frequencies up to Nyquist."
+
+
+@pytest.fixture(scope="module")
+def grade():
+    from quiz.grading import default_encoder
+
+    encoder = default_encoder()
+    return lambda text: grade_answer(text, POINTS, prompt=PROMPT, encoder=encoder)
+
+
+def test_a_strong_answer_beats_a_partial_one(grade):
+    strong, partial = grade(STRONG), grade(PARTIAL)
+
+    assert strong.score > 0.8 and [p.covered for p in strong.points] == [True, True, True]
+    assert 0.15 < partial.score < strong.score
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer"),
+    [
+        ("term list", "fs / n, spacing, rfft, nyquist, zero-padding, resolution, window, 31.25 Hz, 257"),
+        ("question copied", PROMPT),
+        (
+            "terms in nonsense",
+            "Grandpa keeps 257 jars of rfft jam by the Nyquist window, and fs / N is his boat.",
+        ),
+        ("wrong numbers", STRONG.replace("31.25", "62.5").replace("257", "513")),
+        ("turned round", "Zero-padding improves the true resolution and not only the bin spacing."),
+    ],
+)
+def test_gaming_answers_score_below_a_real_partial_answer(grade, kind, answer):
+    assert grade(answer).score < grade(PARTIAL).score, kind
+
+
+def test_feedback_says_what_went_wrong_without_listing_terms(grade):
+    result = grade(STRONG.replace("31.25", "62.5"))
+
+    spacing = result.points[0]
+    assert spacing.status == Status.WRONG_NUMBER and not spacing.covered
+    feedback = spacing.as_json()
+    assert feedback["hint"] == "Your answer gives a different figure for this; check how it is worked out."
+    assert "terms" not in feedback
+    copied = grade(PROMPT)
+    assert copied.score == 0 and copied.notes == (
+        "Part of your answer repeats the question; repeating it earns nothing.",
+    )
+
+
+def test_identifiers_and_paraphrases_get_credit():
+    from quiz.grading import default_encoder
+
+    points = [
+        KeyPointInput(
+            "Drop segments whose no-speech probability is high and average log-probability is low.",
+            ("no-speech probability", "log-probability"),
+        )
+    ]
+    answer = "Skip a segment when no_speech_prob is above 0.6 and its avg_logprob is below -1."
+
+    result = grade_answer(answer, points, encoder=default_encoder())
+
+    assert result.points[0].covered and set(result.points[0].terms_found) == {
+        "no-speech probability",
+        "log-probability",
+    }
