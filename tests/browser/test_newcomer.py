@@ -116,7 +116,6 @@ def _invitation_through_signup(page, base: str, code: str) -> None:
     page.get_by_role("link", name="Create an account").click()
     page.fill("#id_username", "ada")
     page.fill("#id_email", "ada@example.com")
-    page.check("input[name=role][value=learner]")
     page.fill("#id_password1", "sound-of-waves-42")
     page.fill("#id_password2", "sound-of-waves-42")
     page.click("main button[type=submit]")

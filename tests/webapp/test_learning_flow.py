@@ -15,8 +15,7 @@ from webapp.cohorts.models import Membership
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP = {"email": "ada@example.com", "role": "learner",
-          "password1": "sound-of-waves-42", "password2": "sound-of-waves-42"}  # fmt: skip
+SIGNUP = {"email": "ada@example.com", "password1": "sound-of-waves-42", "password2": "sound-of-waves-42"}
 
 
 @pytest.fixture
