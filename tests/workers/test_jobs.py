@@ -232,7 +232,9 @@ def eager_tasks():
     app.conf.task_always_eager = previous
 
 
-def test_a_finished_jobs_follow_up_runs_once_and_the_sweeper_sends_a_lost_one(learner, eager_tasks):
+def test_a_finished_jobs_follow_up_runs_once_and_the_sweeper_sends_a_lost_one(
+    learner, eager_tasks, django_capture_on_commit_callbacks
+):
     """A worker that died between a job's end and its follow-up leaves it to the sweeper; sent once."""
     from datetime import timedelta
 
@@ -249,7 +251,8 @@ def test_a_finished_jobs_follow_up_runs_once_and_the_sweeper_sends_a_lost_one(le
     )  # fmt: skip
     attempt = AttemptFactory(user=learner, mode="mock", status="pending", recording=job, score=None)
 
-    jobs_requeue_stale()
+    with django_capture_on_commit_callbacks(execute=True):  # the grading task it sends, run here
+        jobs_requeue_stale()
 
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.FAILED and "The audio is silent." in attempt.error
