@@ -83,7 +83,8 @@ class WhisperBaseRecognizer(SpeechRecognizer):
         training_data="OpenAI's 680,000 hours of weakly supervised web audio in 99 languages",
         limits="74 M parameters: better than tiny.en on spontaneous speech but still weak on names and "
         "rare words; language identification needs a few seconds of speech; it can still invent text "
-        "in noise, which the VAD filter and the no-speech/log-probability rule reduce but do not remove.",
+        "in noise, which the VAD filter, a -45 dBFS level gate and the no-speech/log-probability rule "
+        "reduce but do not remove. Whisper small or large-v3-turbo (hub) are markedly more accurate.",
         paper="https://arxiv.org/abs/2212.04356",
     )
     sample_rate = SAMPLE_RATE

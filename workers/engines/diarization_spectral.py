@@ -29,7 +29,9 @@ _LIMITS = (
     "Speaker count from the eigengap, then clusters whose voices are close are joined: a speaker with "
     "only a few seconds of speech may be merged into another or split off, and one voice recorded in "
     "two places (two channels joined) can come out as two speakers. Overlap gets at most two labels, "
-    "and only where both voices score alike, so most overlapped speech keeps one label."
+    "and only where both voices score alike, so most overlapped speech keeps one label. The hub backend "
+    "(`pyannote`, a local pyannote pipeline) has a trained segmentation model for overlap; pyannote's "
+    "model cards report about 19-22 % DER on AMI meetings for speaker-diarization-3.1."
 )
 
 
