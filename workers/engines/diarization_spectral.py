@@ -98,7 +98,8 @@ class SpectralResemblyzerDiarizer(SpectralDiarizer):
         weights_bytes=2_327_524 + 17_090_379,
         licence="silero-vad MIT; resemblyzer Apache-2.0",
         training_data="Silero: multilingual speech corpora (undisclosed mix); resemblyzer: LibriSpeech, VoxCeleb1/2",
-        limits=_LIMITS,
+        limits=_LIMITS + ' It splits a single voice into 2-4 "speakers" on our real clips (the d-vector '
+        "variant keeps them whole).",
         classic=True,
         paper="https://arxiv.org/abs/2003.02405",
     )
