@@ -22,6 +22,7 @@ BACKENDS: dict[str, list[str]] = {
         "workers.engines.asr_pocketsphinx:PocketSphinxRecognizer",
         "workers.engines.asr_transformers:TransformersWhisperRecognizer",
         "workers.engines.asr_transformers:TransformersCtcRecognizer",
+        "workers.engines.asr_whisper_base:FasterWhisperHubRecognizer",
     ],
     "tts": [
         "workers.engines.tts_piper:PiperSynthesizer",
