@@ -94,3 +94,18 @@ def test_default_finds_both_speakers_of_the_real_telephone_sample(pyannote_sampl
     result = SpectralResemblyzerDiarizer().diarize(audio)
     assert result.speaker_count == 2
     assert der_metric()(reference, hypothesis_annotation(result.turns, "sample")) < 0.3
+
+
+def test_second_speaker_label_where_two_voices_score_alike():
+    """The overlap heuristic (off in the default diarizer, measured to cost DER) labels both."""
+    from workers.engines._diarization_common import label_turns
+
+    spans = [(0.0, 1.5), (0.5, 2.0), (1.0, 2.5), (1.5, 3.0)]
+    scores = np.array([[0.9, 0.2], [0.9, 0.88], [0.9, 0.89], [0.9, 0.1]])
+    path = np.zeros(4, dtype=int)
+    turns = label_turns([(0.0, 3.0)], spans, scores, path, overlap_margin=0.05, min_turn=0.2)
+    assert {t.speaker for t in turns} == {"SPEAKER_00", "SPEAKER_01"}
+    second = next(t for t in turns if t.speaker == "SPEAKER_01")
+    assert second.start >= 0.7 and second.end <= 2.3
+    alone = label_turns([(0.0, 3.0)], spans, scores, path, overlap_margin=None, min_turn=0.2)
+    assert [(t.start, t.end, t.speaker) for t in alone] == [(0.0, 3.0, "SPEAKER_00")]
