@@ -189,7 +189,7 @@ def bench_speaker(results: dict, folder: Path) -> None:
         return float(np.dot(a, b))
 
     inputs = {"enrolment": SPEECH_EN, "test": SPEECH_EN_F}
-    platform_s, out = _timed(_platform("speaker-embedding", audio_paths=inputs))
+    platform_s, out = _timed(_platform("speaker-embedding", backend="resemblyzer", audio_paths=inputs))
     direct_s, score = _timed(direct)
     from workers.audio_io import load_audio
 

@@ -57,3 +57,14 @@ def test_eer_and_trials():
 def test_wer_ignores_case_and_punctuation():
     assert wer(["Hello, world."], ["hello world"]) == 0.0
     assert wer(["one two three four"], ["one too three"]) == 0.5
+
+
+def test_model_cards_show_the_development_set_figures():
+    """The committed results/devset.json reaches the demos' model cards (real-speech figures)."""
+    from demos.common import model_card_markdown
+
+    card = model_card_markdown("diarization")
+    assert "spectral-resemblyzer" in card and "real-speech development set" in card
+    assert "real: pyannote sample" in card and "DER" in card
+    assert "EER real 2 s pieces" in model_card_markdown("speaker-embedding")
+    assert "words invented on a near-silent track" in model_card_markdown("asr")

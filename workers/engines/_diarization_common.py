@@ -121,11 +121,11 @@ def label_turns(
     scores: np.ndarray,
     path: np.ndarray,
     *,
-    overlap_margin: float,
+    overlap_margin: float | None,
     min_turn: float,
 ) -> list[Turn]:
-    """Turns on a 10 ms grid: each frame takes the path label of the nearest window centre; a second
-    speaker is added where its score is within `overlap_margin` of the chosen one's."""
+    """Turns on a 10 ms grid: each frame takes the path label of the nearest window centre. A second
+    speaker is added where its score is within `overlap_margin` of the chosen one's (None: never)."""
     centres = np.array([(s + e) / 2 for s, e in spans])
     names: dict[int, str] = {}
     turns: list[Turn] = []
@@ -136,23 +136,31 @@ def label_turns(
             continue
         nearest = np.argmin(np.abs(centres[None, :] - grid[:, None]), axis=1)
         main = _absorb_short(path[nearest], min_frames)
-        frame_scores = scores[nearest]
-        chosen = frame_scores[np.arange(len(grid)), main]
-        masked = frame_scores.copy()
-        masked[np.arange(len(grid)), main] = -np.inf
-        second = np.argmax(masked, axis=1) if scores.shape[1] > 1 else main
-        both = (
-            (masked.max(axis=1) >= chosen - overlap_margin)
-            if scores.shape[1] > 1
-            else np.zeros(len(grid), bool)
-        )
-        layers = [main, np.where(both, second, -1)]
-        for layer in layers:
+        layers = [main]
+        if overlap_margin is not None and scores.shape[1] > 1:
+            frame_scores = scores[nearest]
+            chosen = frame_scores[np.arange(len(grid)), main]
+            masked = frame_scores.copy()
+            masked[np.arange(len(grid)), main] = -np.inf
+            both = masked.max(axis=1) >= chosen - overlap_margin
+            layers.append(np.where(both, np.argmax(masked, axis=1), -1))
+        for index, layer in enumerate(layers):
             for label, a, b in _runs(layer):
-                if label < 0 or (layer is not main and b - a < min_frames):
+                if label < 0 or (index == 1 and b - a < min_frames):
                     continue
                 name = names.setdefault(label, f"SPEAKER_{len(names):02d}")
                 turns.append(
                     Turn(round(float(grid[a]), 3), round(float(min(grid[b - 1] + GRID_S, end)), 3), name)
                 )
-    return sorted(turns, key=lambda t: (t.start, t.speaker))
+    return _merged(turns)
+
+
+def _merged(turns: list[Turn]) -> list[Turn]:
+    """One turn where layers gave a speaker touching or overlapping pieces."""
+    out: list[Turn] = []
+    for turn in sorted(turns, key=lambda t: (t.speaker, t.start)):
+        if out and out[-1].speaker == turn.speaker and turn.start <= out[-1].end:
+            out[-1] = Turn(out[-1].start, max(out[-1].end, turn.end), turn.speaker)
+        else:
+            out.append(turn)
+    return sorted(out, key=lambda t: (t.start, t.speaker))

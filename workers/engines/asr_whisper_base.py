@@ -83,7 +83,8 @@ class WhisperBaseRecognizer(SpeechRecognizer):
         training_data="OpenAI's 680,000 hours of weakly supervised web audio in 99 languages",
         limits="74 M parameters: better than tiny.en on spontaneous speech but still weak on names and "
         "rare words; language identification needs a few seconds of speech; it can still invent text "
-        "in noise, which the VAD filter and the no-speech/log-probability rule reduce but do not remove.",
+        "in noise, which the VAD filter, a -45 dBFS level gate and the no-speech/log-probability rule "
+        "reduce but do not remove. Whisper small or large-v3-turbo (hub) are markedly more accurate.",
         paper="https://arxiv.org/abs/2212.04356",
     )
     sample_rate = SAMPLE_RATE
@@ -128,3 +129,40 @@ class WhisperBaseRecognizer(SpeechRecognizer):
             progress(min(segment.end / duration, 1.0), f"transcribed {segment.end:.1f} of {duration:.1f} s")
         progress(1.0, f"transcription finished (language {info.language})")
         return Transcript(" ".join(t for t in texts if t), tidy_words(words, duration), info.language)
+
+
+class FasterWhisperHubRecognizer(WhisperBaseRecognizer):
+    """Any CTranslate2 Whisper (small, large-v3-turbo…) from a local folder: SOUNDPATH_FASTER_WHISPER_MODEL_PATH,
+    or what `manage.py models pull whisper-small-ct2` (or whisper-large-v3-turbo-ct2) fetched.
+    Same decoding as Whisper base; the files were checked against the hub's hashes when pulled."""
+
+    backend = "faster-whisper-hub"
+    env_var = "SOUNDPATH_FASTER_WHISPER_MODEL_PATH"
+    card = ModelCard(
+        engine="Whisper (CTranslate2) from a local folder, e.g. small or large-v3-turbo",
+        package="faster-whisper 1.2.1 + ctranslate2 4.8.5",
+        weights="model.bin in $SOUNDPATH_FASTER_WHISPER_MODEL_PATH or $SOUNDPATH_MODEL_DIR/hub/<pulled name>",
+        weights_bytes=None,
+        licence="MIT (OpenAI Whisper weights; check the conversion's own card)",
+        training_data="OpenAI's 680,000 hours (large-v3: 5 million hours) of weakly supervised web audio",
+        limits="Hub backend: larger models are far more accurate than base or tiny.en but slower; "
+        "large-v3-turbo needs a GPU to stay near real time.",
+        paper="https://arxiv.org/abs/2212.04356",
+    )
+
+    @classmethod
+    def availability(cls) -> Availability:
+        from workers.engines.base import local_model_files
+
+        return local_model_files(cls.env_var, ("model.bin", "config.json"), "faster_whisper")
+
+    def _load(self) -> None:
+        from faster_whisper import WhisperModel
+
+        cuda = self.device == "cuda"
+        self._model = WhisperModel(
+            self.availability().weights_path,
+            device="cuda" if cuda else "cpu",
+            compute_type="float16" if cuda else "int8",
+            local_files_only=True,
+        )

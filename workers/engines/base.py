@@ -136,8 +136,16 @@ def local_model_dir(env_var: str) -> Availability:
     """Hub backends: available when `env_var` names a local directory holding the model."""
     path = env.str(env_var, default="")
     if not path:
+        from workers.engines.hub_pull import pulled_dir  # a folder `manage.py models pull` completed
+
+        pulled = pulled_dir(env_var)
+        if pulled is not None:
+            return Availability(
+                True, f"weights in {pulled} (manage.py models pull)", weights_path=str(pulled)
+            )
         return Availability(
-            False, f"set {env_var} to a local model directory to enable it (no hub downloads)"
+            False,
+            f"set {env_var} to a local model directory, or run `manage.py models pull`, to enable it",
         )
     if not os.path.isdir(path):
         return Availability(False, f"{env_var}={path} is not a directory")

@@ -22,6 +22,7 @@ BACKENDS: dict[str, list[str]] = {
         "workers.engines.asr_pocketsphinx:PocketSphinxRecognizer",
         "workers.engines.asr_transformers:TransformersWhisperRecognizer",
         "workers.engines.asr_transformers:TransformersCtcRecognizer",
+        "workers.engines.asr_whisper_base:FasterWhisperHubRecognizer",
     ],
     "tts": [
         "workers.engines.tts_piper:PiperSynthesizer",
@@ -34,8 +35,8 @@ BACKENDS: dict[str, list[str]] = {
         "workers.engines.speaker_xvector:TransformersXVectorEncoder",
     ],
     "diarization": [
-        "workers.engines.diarization_spectral:SpectralDVectorDiarizer",
         "workers.engines.diarization_spectral:SpectralResemblyzerDiarizer",
+        "workers.engines.diarization_spectral:SpectralDVectorDiarizer",
         "workers.engines.diarization_classic:ClusteringDiarizer",
         "workers.engines.diarization_pyannote:PyannoteDiarizer",
     ],
