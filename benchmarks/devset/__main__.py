@@ -160,7 +160,7 @@ def bench_enhancement() -> dict:
     from pesq import pesq
     from pystoi import stoi
 
-    from tests.engines.conftest import si_sdr
+    from tests.workers.engines.conftest import si_sdr
 
     clean = load(package_file("gradio", "media_assets/audio/cate_blanch.mp3"))
     noises = {"white": np.random.default_rng(3).standard_normal(len(clean)).astype(np.float32),

@@ -148,7 +148,7 @@ def test_recognise_with_the_classic_backend(db, learner_request, learner, inline
 def test_ctc_backend_shows_its_frames_before_collapsing(
     db, learner_request, inline_jobs, tmp_path, monkeypatch
 ):
-    from tests.engines.test_asr_transformers import FORCED_LETTER, build_tiny_ctc
+    from tests.workers.engines.test_asr_transformers import FORCED_LETTER, build_tiny_ctc
 
     build_tiny_ctc(tmp_path)  # random wav2vec2 whose every frame's best label is FORCED_LETTER
     monkeypatch.setenv("SOUNDPATH_CTC_MODEL_PATH", str(tmp_path))

@@ -20,7 +20,7 @@ from demos.keyword_spotting.analysis import (
 from demos.keyword_spotting.exercises import ACCURACY_CHOICES, EXERCISES, SPEED_CHOICES
 from demos.models import PredictionAttempt
 from demos.samples import KWS_SAMPLE_WORDS, KWS_STOP_GO_NOISY, KWS_YES_NO_UP_DOWN, SPEECH_EN
-from tests.engines.kws_training import train_tiny
+from tests.workers.engines.kws_training import train_tiny
 from workers.audio_io import load_audio
 from workers.models import InferenceJob
 from workers.promotion import model_version_promote

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
 from tests.factories import PhaseFactory, TopicFactory
 from tests.quiz.factories import QuestionFactory
+from tests.webapp.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
 from webapp.cohorts.selectors.assignments import learner_assignments
 
 pytestmark = pytest.mark.django_db

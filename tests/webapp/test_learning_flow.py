@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from curriculum.models import TopicProgress
-from tests.cohorts.factories import CohortFactory
 from tests.factories import InstructorFactory, PhaseFactory, TopicFactory, TopicProgressFactory
+from tests.webapp.cohorts.factories import CohortFactory
 from webapp.accounts.models import User
 from webapp.cohorts.models import Membership
 

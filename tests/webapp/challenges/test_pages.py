@@ -125,7 +125,7 @@ def test_cohort_dashboard_exports_and_opt_in_leaderboard(client, learner, other_
 
     from django.utils import timezone
 
-    from tests.cohorts.factories import CohortFactory, MembershipFactory
+    from tests.webapp.cohorts.factories import CohortFactory, MembershipFactory
 
     cohort = CohortFactory()
     for user in (learner, other_learner):

@@ -8,9 +8,9 @@ from django.core.files.storage import default_storage
 
 from demos.models import ConsentChallenge, ConsentRecording, PredictionAttempt
 from quiz.models import Attempt
-from tests.cohorts.factories import CohortFactory, MembershipFactory
 from tests.factories import InstructorFactory, TopicFactory, TopicProgressFactory, UserFactory
 from tests.quiz.factories import AttemptFactory, CardFactory, MockInterviewFactory
+from tests.webapp.cohorts.factories import CohortFactory, MembershipFactory
 from webapp.challenges.models import ChallengeAttempt
 from webapp.privacy.models import DataExport
 from workers.models import InferenceJob, JobInputFile, JobResultFile

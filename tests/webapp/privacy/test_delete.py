@@ -11,8 +11,8 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from tests.cohorts.factories import CohortFactory
 from tests.factories import InstructorFactory
+from tests.webapp.cohorts.factories import CohortFactory
 from webapp.accounts.models import User
 from webapp.cohorts.models import Cohort
 from webapp.privacy.deletion import user_account_delete

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.cohorts.conftest import ago
-from tests.cohorts.factories import CohortFactory, MembershipFactory
 from tests.factories import InstructorFactory, UserFactory
+from tests.webapp.cohorts.conftest import ago
+from tests.webapp.cohorts.factories import CohortFactory, MembershipFactory
 from webapp.cohorts import services
 from webapp.cohorts.models import Cohort, Membership
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.engines.kws_training import TINY_PARAMS, train_tiny
+from tests.workers.engines.kws_training import TINY_PARAMS, train_tiny
 from workers.engines._kws_common import (
     CONFIG_FILE,
     CURVES_FILE,

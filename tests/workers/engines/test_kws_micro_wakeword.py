@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.engines.conftest import espeak
+from tests.workers.engines.conftest import espeak
 from workers.engines.base import JobInputs
 from workers.engines.kws_micro_wakeword import MicroWakeWordSpotter
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from demos.samples import KWS_SAMPLE_WORDS, KWS_YES_NO_UP_DOWN, SPEECH_EN
-from tests.engines.conftest import espeak
-from tests.engines.kws_training import train_tiny
+from tests.workers.engines.conftest import espeak
+from tests.workers.engines.kws_training import train_tiny
 from workers.audio_io import load_audio
 from workers.engines._kws_common import checkpoint_root
 from workers.engines.base import EngineError, JobInputs

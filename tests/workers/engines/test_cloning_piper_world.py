@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.engines.conftest import espeak
+from tests.workers.engines.conftest import espeak
 from workers.engines._voice_common import resample
 from workers.engines.base import EngineError, JobInputs
 from workers.engines.cloning_piper_world import PiperWorldCloner

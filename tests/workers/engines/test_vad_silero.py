@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.engines.speech_clips import SR, speech_gap_speech
+from tests.workers.engines.speech_clips import SR, speech_gap_speech
 from workers.engines.base import EngineError, JobInputs
 from workers.engines.vad_silero import FRAME_SAMPLES, SileroVad
 

@@ -4,10 +4,10 @@ id they may not see, exports included); learners see only their own; staff use t
 import pytest
 from django.urls import reverse
 
-from tests.cohorts.conftest import ago, attempt_at, progress_at
-from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
 from tests.factories import InstructorFactory, UserFactory
 from tests.quiz.factories import MockInterviewFactory
+from tests.webapp.cohorts.conftest import ago, attempt_at, progress_at
+from tests.webapp.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
 from webapp.cohorts.models import Assignment, Cohort, Membership
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from quiz.models import Attempt
-from tests.cohorts.factories import CohortFactory, MembershipFactory
 from tests.factories import InstructorFactory, PhaseFactory, TopicFactory, TopicProgressFactory
 from tests.quiz.factories import AttemptFactory, QuestionFactory
+from tests.webapp.cohorts.factories import CohortFactory, MembershipFactory
 
 
 def ago(days: float) -> datetime:

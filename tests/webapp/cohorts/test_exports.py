@@ -9,10 +9,10 @@ from datetime import datetime
 import pytest
 from django.urls import reverse
 
-from tests.cohorts.conftest import ago, attempt_at, progress_at
-from tests.cohorts.factories import MembershipFactory
 from tests.factories import UserFactory
 from tests.quiz.factories import MockInterviewFactory
+from tests.webapp.cohorts.conftest import ago, attempt_at, progress_at
+from tests.webapp.cohorts.factories import MembershipFactory
 from webapp.cohorts.exports import ATTEMPTS_HEADER, PROGRESS_HEADER
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from quiz import scheduling
 from quiz.models import Attempt, Card
-from tests.cohorts.conftest import ago, attempt_at, progress_at
-from tests.cohorts.factories import AssignmentFactory, MembershipFactory
 from tests.factories import TopicProgressFactory, UserFactory
 from tests.quiz.factories import CardFactory
+from tests.webapp.cohorts.conftest import ago, attempt_at, progress_at
+from tests.webapp.cohorts.factories import AssignmentFactory, MembershipFactory
 from webapp.cohorts import charts
 from webapp.cohorts.selectors.dashboard import DashboardOptions, cohort_dashboard
 from webapp.cohorts.selectors.forecast import card_recall

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Attempt
-from tests.cohorts.conftest import ago, attempt_at, progress_at
-from tests.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.quiz.factories import MockInterviewFactory, QuestionFactory
+from tests.webapp.cohorts.conftest import ago, attempt_at, progress_at
+from tests.webapp.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
 from webapp.cohorts.models import Assignment
 from webapp.cohorts.selectors import assignments as selectors
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from quiz import scheduling
-from tests.cohorts.conftest import ago, attempt_at
 from tests.quiz.factories import CardFactory
+from tests.webapp.cohorts.conftest import ago, attempt_at
 from webapp.cohorts import charts
 
 pytestmark = pytest.mark.django_db

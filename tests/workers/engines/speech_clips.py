@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.engines.conftest import espeak
+from tests.workers.engines.conftest import espeak
 
 SR = 16000
 GAP_SECONDS = 1.5

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.engines.conftest import add_noise, si_sdr
+from tests.workers.engines.conftest import add_noise, si_sdr
 from workers.engines.base import EngineError, JobInputs
 from workers.engines.enhancement_rnnoise import RnnoiseEnhancer
 

@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.devset.score import wer
 from benchmarks.devset.sources import SOURCES, load, package_file, pyannote_sample
-from tests.engines.conftest import espeak
+from tests.workers.engines.conftest import espeak
 from workers.engines.asr_whisper_base import SIDE_FILES, WhisperBaseRecognizer, prepared_model_dir
 from workers.engines.base import EngineError
 

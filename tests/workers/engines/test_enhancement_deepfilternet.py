@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from benchmarks.devset.sources import load, package_file, pyannote_sample
-from tests.engines.conftest import add_noise, si_sdr
+from tests.workers.engines.conftest import add_noise, si_sdr
 from workers.engines.base import EngineError, JobInputs
 from workers.engines.enhancement_deepfilternet import DeepFilterNetEnhancer, asset_paths, load_library
 

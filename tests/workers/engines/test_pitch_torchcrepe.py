@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.engines._signal_fixtures import glide
+from tests.workers.engines._signal_fixtures import glide
 from workers.engines.base import EngineError, JobInputs
 from workers.engines.pitch_torchcrepe import CrepePitchTracker
 

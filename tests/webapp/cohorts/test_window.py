@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from quiz import scheduling
-from tests.cohorts.conftest import ago, attempt_at, progress_at
-from tests.cohorts.factories import MembershipFactory
 from tests.quiz.factories import CardFactory, MockInterviewFactory
+from tests.webapp.cohorts.conftest import ago, attempt_at, progress_at
+from tests.webapp.cohorts.factories import MembershipFactory
 from webapp.cohorts import selectors, services
 from webapp.cohorts.selectors.dashboard import DashboardOptions, cohort_dashboard
 

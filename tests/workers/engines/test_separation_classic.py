@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from tests.engines._signal_fixtures import click_track
-from tests.engines.conftest import si_sdr
+from tests.workers.engines._signal_fixtures import click_track
+from tests.workers.engines.conftest import si_sdr
 from workers.engines._signal_common import resample
 from workers.engines.base import EngineError, JobInputs
 from workers.engines.separation_classic import HpssSeparator, NmfSeparator, RepetSeparator

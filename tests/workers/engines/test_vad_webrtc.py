@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from tests.engines.speech_clips import SR, speech_gap_speech
+from tests.workers.engines.speech_clips import SR, speech_gap_speech
 from workers.engines.base import EngineError
 from workers.engines.vad_webrtc import FRAME_SECONDS, WebRtcVad, aggressiveness
 
