@@ -153,3 +153,13 @@ def test_diarization(packs):
     broken["conversation1.rttm"] = b"SPEAKER conversation1 1 zero 1.0 <NA> <NA> A <NA> <NA>"
     with pytest.raises(SubmissionError, match="seconds"):
         challenge.score(broken, pack.reference)
+
+
+def test_scores_are_plain_python_whatever_the_metric_library_returns():
+    from webapp.challenges.catalog.base import Score
+
+    score = Score(
+        np.float64(0.5), np.bool_(True), {"per_clip": {"a": np.float32(0.25)}, "m": np.array([1, 2])}
+    )
+    assert type(score.value) is float and score.passed is True
+    assert score.breakdown == {"per_clip": {"a": 0.25}, "m": [1, 2]}

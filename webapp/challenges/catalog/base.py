@@ -3,6 +3,7 @@ submission format, a hidden reference, and a score from the metric library the f
 with. No Django here: packs and scores are plain bytes, numbers and JSON-safe dicts."""
 
 import io
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,20 @@ class Score:
     value: float  # the headline metric
     passed: bool
     breakdown: dict = field(default_factory=dict)  # per-file scores, DER parts, alignment…
+
+    def __post_init__(self) -> None:
+        # Metric libraries hand back numpy scalars: stored as JSON, they must be plain Python.
+        object.__setattr__(self, "value", float(self.value))
+        object.__setattr__(self, "passed", bool(self.passed))
+        object.__setattr__(self, "breakdown", json.loads(json.dumps(self.breakdown, default=_plain)))
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON-safe")
 
 
 class Challenge(ABC):

@@ -62,7 +62,13 @@ class Command(BaseCommand):
         for challenge in [self._get(slug)] if slug else CHALLENGES.values():
             started = time.perf_counter()
             pack = challenge_pack(challenge)
-            result = challenge.score(challenge.baseline_submission(pack), pack.reference)
+            try:
+                result = challenge.score(challenge.baseline_submission(pack), pack.reference)
+            except Exception as exc:  # one baseline that cannot run must not hide the others
+                self.stdout.write(
+                    json.dumps({"challenge": challenge.slug, "error": f"{type(exc).__name__}: {exc}"})
+                )
+                continue
             self.stdout.write(json.dumps({"challenge": challenge.slug, "baseline": challenge.baseline_method,
                                           "score": result.value, "passed": result.passed,
                                           "seconds": round(time.perf_counter() - started, 2)}))  # fmt: skip
