@@ -11,7 +11,12 @@ STAMP=$VENV/.soundpath-installed
 DEBIAN_PACKAGES=(ffmpeg espeak-ng sox libsndfile1)
 # The tests also drive a real browser (Debian's Chromium, never a downloaded one).
 # Their accessibility check injects axe-core (test-only, from npm: tests/browser/package.json).
-if [ "${1:-}" = "--with-browser" ]; then DEBIAN_PACKAGES+=(chromium npm); fi
+if [ "${1:-}" = "--with-browser" ]; then
+  DEBIAN_PACKAGES+=(chromium)
+  # npm from Debian only where no npm is on the PATH: machines with Node.js from elsewhere (its own
+  # npm) would see Debian's npm conflict with their nodejs package.
+  command -v npm >/dev/null || DEBIAN_PACKAGES+=(npm)
+fi
 
 say() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
 # pip warns once per package about local index folders some machines configure; keep the log readable.
