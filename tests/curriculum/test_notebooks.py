@@ -91,3 +91,14 @@ def test_phase_without_notebook_has_no_link(client):
     assert "notebook" not in page.lower()
     assert client.get(reverse("curriculum:phase_notebook_view", args=[phase.slug])).status_code == 404
     assert client.get(reverse("curriculum:phase_notebook", args=[phase.slug])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_render_missing_skips_views_that_are_up_to_date(settings, tmp_path):
+    import io
+
+    settings.VAR_DIR = tmp_path
+    first, again = io.StringIO(), io.StringIO()
+    call_command("render_notebooks", "research", "--missing", stdout=first)
+    call_command("render_notebooks", "research", "--missing", stdout=again)
+    assert "research: executed" in first.getvalue() and again.getvalue() == ""

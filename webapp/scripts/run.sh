@@ -43,6 +43,8 @@ trap stop INT TERM EXIT
 pids+=($!)
 .venv/bin/uvicorn webapp.asgi:application --host "$HOST" --port "$PORT" &
 pids+=($!)
+# The phase notebooks' read-only views, executed once (a few minutes, in the background, at low priority).
+nice -n 10 $PY manage.py render_notebooks --missing > "$SOUNDPATH_VAR_DIR/render-notebooks.log" 2>&1 &
 
 say "starting… open http://$HOST:$PORT/ once uvicorn says it is running (Ctrl-C stops everything)"
 wait -n "${pids[@]}"
