@@ -5,12 +5,13 @@ import functools
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections
+
+from demos.exercise import Exercise
 
 RESULTS_FILE = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "engines.json"
 DEVSET_FILE = RESULTS_FILE.with_name("devset.json")  # real-speech development set (benchmarks/devset)
@@ -240,19 +241,6 @@ def how_it_works_markdown(text: str, topics: list[tuple[str, str]]) -> str:
 # Predict-then-run exercises
 
 
-@dataclass(frozen=True)
-class Exercise:
-    """A question whose answer the learner commits before running the experiment that settles it."""
-
-    id: str
-    demo: str
-    topic: str  # curriculum topic slug the evidence counts for
-    question: str
-    choices: tuple[str, ...]
-    experiment: Callable[[], tuple[str, dict]] = field(compare=False)  # → (correct choice, measured figures)
-    explanation: str = ""
-
-
 def exercise_check(exercise: Exercise, prediction: str | None, request, progress=None) -> str:
     """Run the experiment, compare with the committed prediction, record it as evidence."""
     import gradio as gr
@@ -288,7 +276,7 @@ def exercise_check(exercise: Exercise, prediction: str | None, request, progress
 def exercise_experiment(exercise: Exercise, request, progress=None) -> tuple[str, dict]:
     """(answer, measured): an "exercise" job on a worker, unless webapp.inprocess allows this demo's
     experiments in the web process (model-free DSP on synthetic signals)."""
-    from demos.exercises import CAPABILITY
+    from demos.exercise import CAPABILITY
     from webapp.inprocess import EXERCISES_IN_PROCESS
 
     if exercise.demo in EXERCISES_IN_PROCESS:

@@ -7,10 +7,10 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from demos.common import Exercise
+    from demos.exercise import Exercise
     from workers.engines.base import ProgressFn
 
-CAPABILITY = "exercise"
+from demos.exercise import CAPABILITY
 
 
 @functools.cache

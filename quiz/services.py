@@ -163,12 +163,12 @@ def attempt_options_submit(
 
 def attempt_grading_enqueue(*, attempt: Attempt) -> None:
     """Web side of grading: send the attempt to a worker once the transaction that stored it commits."""
-    from quiz.tasks import grade_attempt
+    from workers.services import task_send
 
     limit = settings.JOB_TIME_LIMITS.get("sentence-embedding", settings.JOB_TIME_LIMIT_DEFAULT)
     transaction.on_commit(
-        lambda: grade_attempt.apply_async(
-            args=[attempt.id], queue="cpu", soft_time_limit=limit, time_limit=limit + 10
+        lambda: task_send(
+            GRADE_ATTEMPT_TASK, args=[attempt.id], queue="cpu", soft_time_limit=limit, time_limit=limit + 10
         )
     )
 
@@ -314,6 +314,7 @@ def mock_answer_typed(*, user, mock: MockInterview, question: Question, answer_t
 # Named on the ASR job of a spoken answer (InferenceJob.follow_up; the task is in quiz/tasks.py):
 # the worker sends it with the job's id once the transcription has finished, so grading never
 # waits for someone to open a page.
+GRADE_ATTEMPT_TASK = "quiz.grade_attempt"  # sent by name: tasks.py imports this module, not the reverse
 SPOKEN_ANSWER_GRADE_TASK = "quiz.spoken_answer_grade"
 
 

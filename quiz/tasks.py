@@ -3,7 +3,7 @@ process never loads the sentence encoder)."""
 
 from celery import shared_task
 
-from quiz.services import SPOKEN_ANSWER_GRADE_TASK, attempts_settle_for_recording
+from quiz.services import GRADE_ATTEMPT_TASK, SPOKEN_ANSWER_GRADE_TASK, attempts_settle_for_recording
 
 
 @shared_task(name=SPOKEN_ANSWER_GRADE_TASK, acks_late=True, ignore_result=True)
@@ -12,7 +12,7 @@ def spoken_answer_grade(job_id: str) -> None:
     attempts_settle_for_recording(job_id=job_id)
 
 
-@shared_task(name="quiz.grade_attempt", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(name=GRADE_ATTEMPT_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def grade_attempt(attempt_id: int) -> None:
     """Grade a typed answer, or a spoken one whose transcription finished; idempotent, so a
     redelivered message or a second request changes nothing."""

@@ -145,7 +145,8 @@ def _job_target(capability: str, backend: str | None) -> dict[str, str]:
 JOB_EXECUTE_TASK = "workers.job_execute"
 
 
-def _send_task(name: str, *, args: list, **options):
+def task_send(name: str, *, args: list, **options):
+    """Send a Celery task by its name: services sit below every app's task layer and never import it."""
     from workers.celery import app
 
     if app.conf.task_always_eager:  # CELERY_TASK_ALWAYS_EAGER (debugging): run it here and now
@@ -156,7 +157,7 @@ def _send_task(name: str, *, args: list, **options):
 
 def job_enqueue(*, job: InferenceJob) -> None:
     soft, hard = time_limits(job.capability)
-    result = _send_task(
+    result = task_send(
         JOB_EXECUTE_TASK, args=[str(job.id)], queue=job.queue, soft_time_limit=soft, time_limit=hard
     )
     InferenceJob.objects.filter(id=job.id).update(celery_task_id=result.id or "")
@@ -175,7 +176,7 @@ def job_follow_up_send(*, job_id: str) -> bool:
     )
     if sent:
         follow_up = InferenceJob.objects.values_list("follow_up", flat=True).get(id=job_id)
-        _send_task(follow_up, args=[str(job_id)], queue="cpu")
+        task_send(follow_up, args=[str(job_id)], queue="cpu")
     return bool(sent)
 
 

@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from demos.asr.wer import align
-from demos.common import Exercise
+from demos.exercise import Exercise
 from demos.noise import add_white_noise, write_wav
 from demos.samples import SPEECH_EN, SPEECH_EN_TEXT
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 
 CHOICES = ("Better (lower DER)", "Worse (higher DER)", "The same")
 SAME_MARGIN = 0.005  # DERs closer than half a percentage point count as the same

@@ -1,6 +1,6 @@
 """Predict-then-run exercise of the enhancement demo, measured with the real engines in this process."""
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 
 CHOICES = ("NSNet2", "Spectral gating", "About the same (within 0.5 dB)")
 SAME_DB = 0.5

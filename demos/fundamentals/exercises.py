@@ -1,6 +1,6 @@
 """Predict-then-run exercises of the fundamentals lab; each experiment measures its answer."""
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 from demos.fundamentals.quantisation import quantise
 from demos.fundamentals.sampling import dominant_frequency, naive_downsample, tone
 

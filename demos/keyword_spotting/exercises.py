@@ -1,6 +1,6 @@
 """Predict-then-run exercises of the keyword-spotting demo: the int8 accuracy cost and speed-up, measured."""
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 
 ACCURACY_CHOICES = ("Yes, more than 2 points", "No, 2 points or less")
 SPEED_CHOICES = ("int8 is slower", "About the same (within 10%)", "1.1× to 2× faster", "More than 2× faster")

@@ -1,6 +1,6 @@
 """Predict-then-run exercises of the music demo; each experiment measures its answer."""
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 
 OCTAVE_CHOICES = ("About 240 BPM", "About 120 BPM (half)", "About 480 BPM (double)")
 CLICK_BPM = 240

@@ -1,6 +1,6 @@
 """Predict-then-run exercises of the separation demo, measured with the real engines on the shipped mixtures."""
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 
 IMPROVEMENT_CHOICES = (
     "Closer to it, by 3 dB or more",

@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 
 CHOICES = (
     "Two different sentences by the same voice",

@@ -1,6 +1,6 @@
 """Predict-then-run exercise of the TTS demo, measured by synthesising the same text twice."""
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 
 TEXT = "Sound is a pressure wave. A spectrogram shows how its energy moves across frequency and time."
 BACKEND = "piper"

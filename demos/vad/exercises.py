@@ -3,7 +3,7 @@
 import tempfile
 from pathlib import Path
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 from demos.noise import add_white_noise, write_wav
 from demos.samples import SPEECH_PAUSES
 

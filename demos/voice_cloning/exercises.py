@@ -1,6 +1,6 @@
 """Predict-then-run exercise of the cloning demo, measured with the real engines in this process."""
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 
 CHOICES = ("Yes: it scores at or above the threshold", "No: it stays below the threshold")
 TEXT = "The birch canoe slid on the smooth planks."

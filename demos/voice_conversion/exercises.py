@@ -1,6 +1,6 @@
 """Predict-then-run exercise of the voice-conversion demo, measured with the real engines in this process."""
 
-from demos.common import Exercise
+from demos.exercise import Exercise
 
 CHOICES = ("Yes: it rises by more than 0.05", "No: it rises by 0.05 or less (or falls)")
 RISE = 0.05

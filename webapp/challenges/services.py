@@ -16,6 +16,7 @@ from webapp.challenges.packs import challenge_pack, challenge_seed, pack_zip
 from webapp.challenges.submissions import submission_read
 
 log = logging.getLogger(__name__)
+SCORE_ATTEMPT_TASK = "challenges.score_attempt"  # sent by name: tasks.py imports this module, not the reverse
 
 
 class AttemptRefused(Exception):
@@ -35,7 +36,7 @@ def challenge_pack_zip(*, challenge: Challenge) -> bytes:
 
 def attempt_submit(*, user, challenge: Challenge, upload, original_name: str) -> ChallengeAttempt:
     """Store the submission and queue its scoring on a worker (after the transaction commits)."""
-    from webapp.challenges.tasks import score_attempt
+    from workers.services import task_send
 
     if upload.size > settings.CHALLENGE_SUBMISSION_MAX_BYTES:
         raise AttemptRefused(
@@ -56,7 +57,7 @@ def attempt_submit(*, user, challenge: Challenge, upload, original_name: str) ->
     )
     attempt.submission.save(original_name or "submission", upload, save=False)
     attempt.save()
-    transaction.on_commit(lambda: score_attempt.delay(str(attempt.pk)))
+    transaction.on_commit(lambda: task_send(SCORE_ATTEMPT_TASK, args=[str(attempt.pk)], queue="cpu"))
     return attempt
 
 

@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
+from webapp.challenges.services import SCORE_ATTEMPT_TASK
 
-@shared_task(name="challenges.score_attempt", acks_late=True)
+
+@shared_task(name=SCORE_ATTEMPT_TASK, acks_late=True)
 def score_attempt(attempt_id: str) -> str:
     from webapp.challenges.services import attempt_score
 

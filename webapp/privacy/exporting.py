@@ -40,6 +40,7 @@ KIND_NAMES = {
     "admin.LogEntry": "changes you made in the admin",
 }
 ProgressCallback = Callable[[float, str], None]
+BUILD_EXPORT_TASK = "privacy.build_data_export"  # sent by name: tasks.py imports this module, not the reverse
 
 
 def _profile(user) -> dict:
@@ -117,10 +118,10 @@ def _copy_files(archive: zipfile.ZipFile, owned, rows) -> list[str]:
 def data_export_request(*, user, base_url: str) -> DataExport:
     """Queue a new export for the user (built by a worker once the transaction commits);
     `base_url` is the site's address, which the xAPI activity ids are made from."""
-    from webapp.privacy.tasks import build_data_export
+    from workers.services import task_send
 
     export = DataExport.objects.create(user=user)
-    transaction.on_commit(lambda: build_data_export.delay(str(export.pk), base_url))
+    transaction.on_commit(lambda: task_send(BUILD_EXPORT_TASK, args=[str(export.pk), base_url], queue="cpu"))
     return export
 
 

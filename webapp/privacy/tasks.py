@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
+from webapp.privacy.exporting import BUILD_EXPORT_TASK
 
-@shared_task(name="privacy.build_data_export", acks_late=True)
+
+@shared_task(name=BUILD_EXPORT_TASK, acks_late=True)
 def build_data_export(export_id: str, base_url: str) -> str:
     from webapp.privacy.exporting import data_export_build
     from webapp.privacy.models import DataExport

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from webapp.env import env  # the one reader of settings (no Django setup)
 from workers.audio_io import resample  # noqa: F401 - the one resampler, re-exported for the engines
 from workers.engines.base import EngineError
+from workers.engines.paths import model_root  # noqa: F401 - re-exported for the engines
 
 # Repository root: workers/engines/_signal_common.py → three levels up.
 _REPO_DIR = Path(__file__).resolve().parents[2]
@@ -32,14 +32,6 @@ def fit_length(audio: np.ndarray, length: int) -> np.ndarray:
     if len(audio) >= length:
         return np.ascontiguousarray(audio[:length], dtype=np.float32)
     return np.pad(audio, (0, length - len(audio))).astype(np.float32)
-
-
-def model_root() -> Path:
-    """Where trained models live: $SOUNDPATH_MODEL_DIR, else $SOUNDPATH_VAR_DIR/models, else var/models."""
-    explicit = env.str("SOUNDPATH_MODEL_DIR", default="")
-    if explicit:
-        return Path(explicit)
-    return Path(env.str("SOUNDPATH_VAR_DIR", default="") or _REPO_DIR / "var") / "models"
 
 
 def midi_bytes(midi: object) -> bytes:

@@ -13,16 +13,9 @@ import os
 from pathlib import Path
 
 from workers.engines.base import EngineError
+from workers.engines.paths import sha256_of
 
 CHUNK = 1 << 20  # hash 1 MiB at a time: model files are 10-150 MB
-
-
-def sha256_of(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def verified_file(path: str | Path, *, sha256: str, size: int | None = None) -> Path:

@@ -136,7 +136,7 @@ def local_model_dir(env_var: str) -> Availability:
     """Hub backends: available when `env_var` names a local directory holding the model."""
     path = env.str(env_var, default="")
     if not path:
-        from workers.engines.hub_pull import pulled_dir  # a folder `manage.py models pull` completed
+        from workers.engines.hub_catalogue import pulled_dir  # a folder `manage.py models pull` completed
 
         pulled = pulled_dir(env_var)
         if pulled is not None:

@@ -100,7 +100,9 @@ class SpeakerVerification(Challenge):
     metric = "equal error rate (EER) over all trials, with minDCF (p_target 0.05) in the breakdown"
     threshold = 0.1
     higher_is_better = False
-    baseline_method = "the platform's default speaker-embedding engine (see its model card), cosine similarity"
+    baseline_method = (
+        "the platform's default speaker-embedding engine (see its model card), cosine similarity"
+    )
 
     def build(self, seed: int) -> Pack:
         rng = np.random.default_rng(seed)

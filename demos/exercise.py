@@ -1,0 +1,20 @@
+"""What a predict-then-run exercise is (a leaf module: each demo's exercises, the registry in
+demos/exercises.py and the Gradio helpers in demos/common.py all import it, and it imports none)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+CAPABILITY = "exercise"  # the job capability that runs an exercise's experiment on a worker
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A question whose answer the learner commits before running the experiment that settles it."""
+
+    id: str
+    demo: str
+    topic: str  # curriculum topic slug the evidence counts for
+    question: str
+    choices: tuple[str, ...]
+    experiment: Callable[[], tuple[str, dict]] = field(compare=False)  # → (correct choice, measured figures)
+    explanation: str = ""
