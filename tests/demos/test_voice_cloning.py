@@ -135,9 +135,10 @@ def test_consent_fails_when_the_reading_is_another_voice(learner, learner_reques
 
     recording = ConsentRecording.objects.get(challenge=challenge)
     assert recording_id is None and recording.phrase_verified and not recording.voice_verified
-    assert recording.voice_score < recording.voice_threshold == 0.75
+    # the threshold is the default speaker encoder's own (its model card says how it was set)
+    assert recording.voice_score < recording.voice_threshold
     assert "**Consent refused: the voice check failed.**" in message
-    assert f"at {recording.voice_score:.3f} (at least 0.75 needed" in message
+    assert f"at {recording.voice_score:.3f} (at least {recording.voice_threshold:.2f} needed" in message
 
 
 @pytest.mark.django_db

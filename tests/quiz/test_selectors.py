@@ -33,7 +33,8 @@ def test_readiness_combines_score_and_recall_per_topic_and_names_the_weakest(lea
     assert rows["Known"].recall == pytest.approx(1.0, abs=0.01)
     assert rows["Unknown"].readiness == 0.0
     assert mid.score == pytest.approx(0.2, abs=0.01)
-    assert [r.topic.title for r in mid.weakest] == ["Unknown", "Known"]
+    assert [r.topic.title for r in mid.weakest] == ["Known"]  # never practised is "not started", not weakest
+    assert rows["Unknown"].seen == 0
     assert (senior.score, [r.topic.title for r in senior.topics]) == (0.0, ["Unknown"])
     assert principal.topics == [] and principal.score == 0.0
 
