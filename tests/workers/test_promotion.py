@@ -13,9 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def models(tmp_path, monkeypatch):
-    """Two trained keyword-spotting versions on disk (as the trainer leaves them)."""
+def models(tmp_path, monkeypatch, settings):
+    """Two trained keyword-spotting versions on disk (as the trainer leaves them), and a storage of
+    their own (versions other tests' training jobs published must not be synced in here)."""
     monkeypatch.setenv("SOUNDPATH_MODEL_DIR", str(tmp_path))
+    settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr("workers.services.job_enqueue", lambda job: None)
     for version in ("20260101-000000", "20260202-000000"):
         (tmp_path / "keyword-spotting" / version).mkdir(parents=True)
