@@ -87,3 +87,26 @@ def attempt_chart(*, breakdown: dict) -> list[tuple[str, float, float]]:
                 top = max(abs(v) for _, v in values) or 1.0
                 return [(name, round(v, 4), abs(v) / top) for name, v in values]
     return []
+
+
+def _baselines_file():
+    from django.conf import settings
+
+    return settings.VAR_DIR / "challenge-baselines.json"
+
+
+def baseline_scores() -> dict[str, dict]:
+    """The baseline of each challenge on this server's own packs (`manage.py challenges baseline`)."""
+    import json
+
+    path = _baselines_file()
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def baseline_record(*, slug: str, score: float, passed: bool, seconds: float) -> None:
+    import json
+
+    scores = baseline_scores() | {slug: {"score": score, "passed": passed, "seconds": seconds}}
+    path = _baselines_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(scores, indent=2))

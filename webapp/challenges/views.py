@@ -36,7 +36,8 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request, "challenges/detail.html",
-        {"challenge": challenge, "form": SubmissionForm(), "attempts": attempts},
+        {"challenge": challenge, "form": SubmissionForm(), "attempts": attempts,
+         "baseline": selectors.baseline_scores().get(slug)},
     )  # fmt: skip
 
 
@@ -80,6 +81,7 @@ def attempt_detail(request: HttpRequest, attempt_id) -> HttpResponse:
         "attempt": attempt, "challenge": challenge, "status": status,
         "breakdown_json": json.dumps(attempt.breakdown, indent=2, ensure_ascii=False),
         "chart": selectors.attempt_chart(breakdown=attempt.breakdown),
+        "baseline": selectors.baseline_scores().get(attempt.challenge),
     }  # fmt: skip
     return render(request, "challenges/attempt.html", context)
 

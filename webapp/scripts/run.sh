@@ -44,7 +44,9 @@ pids+=($!)
 .venv/bin/uvicorn webapp.asgi:application --host "$HOST" --port "$PORT" &
 pids+=($!)
 # The phase notebooks' read-only views, executed once (a few minutes, in the background, at low priority).
-nice -n 10 $PY manage.py render_notebooks --missing > "$SOUNDPATH_VAR_DIR/render-notebooks.log" 2>&1 &
+# The same for each challenge's baseline score on this server's own packs (shown on its page).
+(nice -n 10 $PY manage.py render_notebooks --missing && nice -n 10 $PY manage.py challenges baseline --missing) \
+  > "$SOUNDPATH_VAR_DIR/background-setup.log" 2>&1 &
 
 say "starting… open http://$HOST:$PORT/ once uvicorn says it is running (Ctrl-C stops everything)"
 wait -n "${pids[@]}"

@@ -167,3 +167,15 @@ def test_the_result_page_charts_each_file(client, learner):
     client.force_login(learner)
     page = client.get(reverse("challenges:attempt", args=[attempt.pk])).content.decode()
     assert '<meter min="0" max="1" value="0.500"' in page and "conversation2" in page
+
+
+def test_the_baseline_measured_on_this_server_is_shown(client, learner, settings, tmp_path):
+    from webapp.challenges.selectors import baseline_record
+
+    settings.VAR_DIR = tmp_path
+    baseline_record(slug="resampling", score=73.55, passed=True, seconds=1.8)
+    out = io.StringIO()
+    call_command("challenges", "baseline", "resampling", "--missing", stdout=out)
+    assert out.getvalue() == ""  # measured already
+    page = client.get(reverse("challenges:detail", args=["resampling"])).content.decode()
+    assert "which scores <strong>73.55 dB</strong> on this server" in page

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         score.add_argument("submission", type=Path)
         baseline = sub.add_parser("baseline")
         baseline.add_argument("challenge", nargs="?")
+        baseline.add_argument("--missing", action="store_true", help="only challenges not measured yet")
 
     def handle(self, *args, action: str, **options):
         if action == "list":
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         if action == "score":
             self._score(options["challenge"], options["submission"])
         else:
-            self._baselines(options["challenge"])
+            self._baselines(options["challenge"], missing=options["missing"])
 
     def _score(self, slug: str, path: Path) -> None:
         from webapp.challenges.services import submission_score
@@ -54,12 +55,16 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps({"challenge": slug, "score": result.value, "passed": result.passed,
                                       "breakdown": result.breakdown}, indent=2))  # fmt: skip
 
-    def _baselines(self, slug: str | None) -> None:
+    def _baselines(self, slug: str | None, *, missing: bool = False) -> None:
         import time
 
         from webapp.challenges.packs import challenge_pack
+        from webapp.challenges.selectors import baseline_record, baseline_scores
 
+        measured = baseline_scores()
         for challenge in [self._get(slug)] if slug else CHALLENGES.values():
+            if missing and challenge.slug in measured:
+                continue
             started = time.perf_counter()
             pack = challenge_pack(challenge)
             try:
@@ -69,9 +74,10 @@ class Command(BaseCommand):
                     json.dumps({"challenge": challenge.slug, "error": f"{type(exc).__name__}: {exc}"})
                 )
                 continue
+            seconds = round(time.perf_counter() - started, 2)
+            baseline_record(slug=challenge.slug, score=result.value, passed=result.passed, seconds=seconds)
             self.stdout.write(json.dumps({"challenge": challenge.slug, "baseline": challenge.baseline_method,
-                                          "score": result.value, "passed": result.passed,
-                                          "seconds": round(time.perf_counter() - started, 2)}))  # fmt: skip
+                                          "score": result.value, "passed": result.passed, "seconds": seconds}))  # fmt: skip
 
     def _get(self, slug: str):
         try:
