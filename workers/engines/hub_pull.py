@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 from pathlib import Path
 
+from webapp.env import env  # the one reader of settings (HF_ENDPOINT, huggingface_hub's own name)
 from workers.engines.base import EngineError
 from workers.engines.hub_catalogue import CATALOGUE, MARKER, HubModel, pulled_dir  # noqa: F401 - re-exported
 from workers.engines.paths import model_root, sha256_of
@@ -61,7 +61,7 @@ def pull(
     # the operator asking for a download, so offline mode is lifted for its duration only.
     offline, constants.HF_HUB_OFFLINE = constants.HF_HUB_OFFLINE, False
     try:
-        return _pull(model, endpoint=endpoint or os.environ.get("HF_ENDPOINT") or None, token=token)
+        return _pull(model, endpoint=endpoint or env.str("HF_ENDPOINT", default="") or None, token=token)
     finally:
         constants.HF_HUB_OFFLINE = offline
 
