@@ -56,7 +56,10 @@ def _bucket(url: str):
 
 
 def _host_env(url: str, folder: Path) -> dict[str, str]:
+    from django.conf import settings
+
     return {
+        "SECRET_KEY": settings.SECRET_KEY,  # one deployment, one key: hosts don't share var/secret-key
         "MEDIA_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": BUCKET, "AWS_S3_ENDPOINT_URL": url,
         "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
         "SOUNDPATH_VAR_DIR": str(folder / "var"), "MEDIA_ROOT": str(folder / "media"),
