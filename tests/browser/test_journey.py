@@ -67,7 +67,15 @@ def test_learner_and_instructor_journey(browser, celery_worker):
                 "textarea[name=answer]", "Sampling below twice the highest frequency folds it back: aliasing."
             )
         page.get_by_role("button", name="Submit answer").click()
-        page.locator("main").get_by_text("Reference answer", exact=False).first.wait_for()
+        reference = page.locator("main").get_by_text("Reference answer", exact=False).first
+        choose = page.get_by_role("button", name="Submit choice")
+        # A "both" question asks for the explanation first, then shows its options (the quiz draws
+        # its one question at random, so either kind can come up).
+        reference.or_(choose).first.wait_for(timeout=120_000)
+        if choose.is_visible():
+            page.locator("input[name=options]").first.check()
+            choose.click()
+        reference.wait_for(timeout=120_000)
         _shot(page, "quiz-feedback")
 
         page.goto(f"{base}/roadmap/topics/asr-pipeline/")
