@@ -1,5 +1,5 @@
 # Soundpath — the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test install check lint format benchmarks screenshots clean
+.PHONY: run test install check lint format benchmarks screenshots figures clean
 
 install:
 	@bash webapp/scripts/install.sh
@@ -27,6 +27,10 @@ clean:
 # Needs PostgreSQL and Redis as `make test` does, and wrk (apt-get install -y wrk); see benchmarks/README.md.
 benchmarks: install
 	NUMBA_CACHE_DIR=var/numba-cache .venv/bin/python -m benchmarks.run_all
+
+# Regenerate the lesson figures (deterministic SVGs under curriculum/static/curriculum/figures/).
+figures: install
+	MPLBACKEND=Agg .venv/bin/python -m curriculum.figures
 
 # Refresh the README's screenshots from the browser journey tests (needs PostgreSQL and Redis).
 screenshots: install

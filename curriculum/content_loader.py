@@ -35,6 +35,8 @@ class PhaseSpec:
     body: str
     path: str
     content_hash: str
+    # For each goal, the lessons that teach it: topic ids, or "notebook" for the phase notebook.
+    goal_lessons: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class TopicSpec:
     body: str
     path: str
     content_hash: str
+    core: bool = False  # a full lesson (see content/README.md), not a survey
+    replaces: tuple[str, ...] = ()  # old topic ids whose learner state moves here
 
 
 @dataclass
@@ -130,6 +134,7 @@ def parse_phase(path: Path, root: Path) -> PhaseSpec:
     text = path.read_text(encoding="utf-8")
     data, body = split_front_matter(text)
     weeks = data.get("weeks")
+    goals = _parse_goals(data.get("goals"))
     if weeks is not None and (isinstance(weeks, bool) or not isinstance(weeks, int | float) or weeks <= 0):
         raise _FileProblem("field 'weeks' must be a positive number or null")
     return PhaseSpec(
@@ -138,11 +143,30 @@ def parse_phase(path: Path, root: Path) -> PhaseSpec:
         title=_require(data, "title", str),
         duration=str(_require(data, "duration", (str, int))),
         weeks=float(weeks) if weeks is not None else None,
-        goals=_str_list(data, "goals", required=True),
+        goals=tuple(text for text, _ in goals),
+        goal_lessons=tuple(lessons for _, lessons in goals),
         body=body,
         path=str(path.relative_to(root)),
         content_hash=_hash(text),
     )
+
+
+def _parse_goals(raw) -> list[tuple[str, tuple[str, ...]]]:
+    """Goals are plain strings or ``{text, taught_by}`` mappings (the lessons that teach them)."""
+    if not isinstance(raw, list) or not raw:
+        raise _FileProblem("field 'goals' must be a non-empty list")
+    goals = []
+    for i, item in enumerate(raw, start=1):
+        if isinstance(item, str):
+            goals.append((item, ()))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise _FileProblem(f"goal {i} must be a string or a mapping with 'text' and 'taught_by'")
+        taught_by = item.get("taught_by") or []
+        if not isinstance(taught_by, list) or not all(isinstance(x, str) for x in taught_by):
+            raise _FileProblem(f"goal {i}: 'taught_by' must be a list of topic ids (or 'notebook')")
+        goals.append((item["text"], tuple(taught_by)))
+    return goals
 
 
 def _parse_resources(raw) -> tuple[ResourceSpec, ...]:
@@ -196,7 +220,16 @@ def parse_topic(path: Path, root: Path) -> TopicSpec:
         body=body,
         path=str(path.relative_to(root)),
         content_hash=_hash(text),
+        core=_require_bool(data, "core"),
+        replaces=_str_list(data, "replaces"),
     )
+
+
+def _require_bool(data: dict, key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise _FileProblem(f"field '{key}' must be true or false")
+    return value
 
 
 def _content_files(folder: Path) -> list[Path]:
