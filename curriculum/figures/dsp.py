@@ -165,7 +165,7 @@ def chromagram():
         note = sum(np.sin(2 * np.pi * k * f0 * t) / k for k in range(1, 5))
         notes.append(note * np.hanning(len(t)))
     y = np.concatenate(notes)
-    chroma = librosa.feature.chroma_stft(y=y, sr=sr, n_fft=4096, hop_length=1024)
+    chroma = librosa.feature.chroma_stft(y=y, sr=sr, n_fft=4096, hop_length=1024, tuning=0.0)
     fig, ax = plt.subplots(figsize=(8, 3.2))
     duration = len(y) / sr
     image = ax.imshow(chroma, aspect="auto", origin="lower", cmap="magma", extent=(0, duration, -0.5, 11.5))
