@@ -67,7 +67,7 @@ def eight_point_dft():
     right.set_ylim(0, 9.5)
     right.set_xlabel("bin k")
     right.set_ylabel("|X[k]|")
-    right.set_title("8 at DC, 4 at k = 1, 2 and their mirrors 7, 6")
+    right.set_title("|X[k]|: 8 at DC, 4 at k = 1, 2, 6, 7")
     return fig
 
 

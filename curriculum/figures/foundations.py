@@ -42,7 +42,7 @@ def phasor():
     right.plot([1 / 6], [np.cos(np.pi / 3)], "o", color="C0")
     right.set_xlabel("time (periods)")
     right.set_ylabel("amplitude")
-    right.set_title("the same arrow over time, f = 1 cycle per period")
+    right.set_title("its real and imaginary parts over time")
     right.legend(loc="lower left", fontsize=8)
     return fig
 
@@ -122,7 +122,7 @@ def aliasing():
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("amplitude")
     ax.set_title("the samples cannot tell 7 kHz from 10 - 7 = 3 kHz")
-    ax.legend(loc="lower right", fontsize=8, ncol=3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8, ncol=3)
     return fig
 
 
@@ -204,5 +204,6 @@ def bitrates():
     ax.set_xscale("log")
     ax.set_xlim(3, 4000)
     ax.invert_yaxis()
-    ax.set_xlabel("bitrate (kb/s, log scale); blue: uncompressed PCM, green: companded PCM, orange: lossy")
+    ax.set_xlabel("bitrate (kb/s, log scale)")
+    ax.set_title("blue: uncompressed PCM, green: companded PCM, orange: lossy codecs", fontsize=9)
     return fig
