@@ -36,13 +36,14 @@ def sv_score_distributions():
     ax.axvline(thresholds[i], color="black", linestyle="--")
     ax.annotate(
         f"EER threshold {thresholds[i]:.2f}\nmiss = false alarm = {100 * p_miss[i]:.1f} %",
-        xy=(thresholds[i], 3.0),
-        xytext=(thresholds[i] + 0.25, 3.0),
+        xy=(thresholds[i], 4.2),
+        xytext=(thresholds[i] + 0.45, 4.4),
         arrowprops={"arrowstyle": "->"},
     )
     ax.set_xlabel("cosine score")
     ax.set_ylabel("density")
-    ax.legend(loc="upper left", frameon=False)
+    ax.set_ylim(0, 5.2)
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
     return fig
 
 
@@ -96,33 +97,49 @@ def sv_embedding_clusters():
     return fig
 
 
-def _segments(ax, y, segs, color, height=0.6):
-    for start, end in segs:
-        ax.broken_barh([(start, end - start)], (y - height / 2, height), color=color)
+# The worked DER example of the diarization lesson: two reference speakers, two hypothesis clusters.
+DIAR_REF = [("A", 0, 4), ("A", 7, 10), ("A", 12.5, 15), ("B", 4, 7), ("B", 9, 12), ("B", 15, 18)]
+DIAR_HYP = [("S1", 0, 4.5), ("S1", 7, 9.5), ("S1", 12.5, 15), ("S2", 4.5, 7), ("S2", 9.5, 12), ("S2", 15, 16.5),
+            ("S2", 18, 19)]
+
+
+def _activity(turns, labels, n, step):
+    act = np.zeros((len(labels), n), bool)
+    for spk, start, end in turns:
+        act[labels.index(spk), round(start / step) : round(end / step)] = True
+    return act
 
 
 @figure("speaker-diarization-timeline")
 def diarization_timeline():
     import matplotlib.pyplot as plt
 
-    ref = {"A": [(0, 4), (7, 10), (12.5, 15)], "B": [(4, 7), (9, 12), (15, 18)]}
-    hyp = {"S1": [(0, 4.5), (7.5, 9), (12.5, 15)], "S2": [(4.5, 7), (9, 12), (15, 16.5)], "S1b": []}
-    fig, ax = plt.subplots(figsize=(8, 3))
-    _segments(ax, 3, ref["A"], "C0")
-    _segments(ax, 2.3, ref["B"], "C1")
-    _segments(ax, 1.3, hyp["S1"], "C0")
-    _segments(ax, 0.6, hyp["S2"], "C1")
-    errors = {"missed speech": ([(9, 10), (16.5, 18)], "#7f7f7f"), "speaker confusion": ([(4, 4.5)], "#d62728"),
-              "false alarm": ([(7, 7.5)], "#ff7f0e")}
-    for label, (segs, color) in errors.items():
-        for s, e in segs:
-            ax.axvspan(s, e, ymin=0.0, ymax=0.45, color=color, alpha=0.35, label=label)
+    step, n = 0.01, 2000
+    ref = _activity(DIAR_REF, ["A", "B"], n, step)
+    hyp = _activity(DIAR_HYP, ["S1", "S2"], n, step)  # S1 maps to A, S2 to B (the optimal mapping)
+    n_ref, n_hyp = ref.sum(0), hyp.sum(0)
+    correct = (ref & hyp).sum(0)
+    kinds = {
+        "missed speech": (n_ref > n_hyp, "#7f7f7f"),
+        "false alarm": (n_hyp > n_ref, "#ff7f0e"),
+        "speaker confusion": (np.minimum(n_ref, n_hyp) > correct, "#d62728"),
+    }
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    rows = [(ref[0], "C0", 3.0), (ref[1], "C1", 2.3), (hyp[0], "C0", 1.3), (hyp[1], "C1", 0.6)]
+    for active, color, y in rows:
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], active.astype(int), [0]])))
+        ax.broken_barh([(a * step, (b - a) * step) for a, b in zip(edges[::2], edges[1::2], strict=True)],
+                       (y - 0.3, 0.6), color=color)
+    for label, (mask, color) in kinds.items():
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
+        for a, b in zip(edges[::2], edges[1::2], strict=True):
+            ax.axvspan(a * step, b * step, color=color, alpha=0.35, label=label)
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.2))
+    ax.legend(unique.values(), unique.keys(), frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22))
     ax.set_yticks([3, 2.3, 1.3, 0.6], ["ref A", "ref B", "hyp S1 (→A)", "hyp S2 (→B)"])
     ax.set_xlabel("time (s)")
-    ax.set_xlim(0, 18)
+    ax.set_xlim(0, 19.5)
     ax.set_ylim(0.1, 3.5)
     return fig
 
