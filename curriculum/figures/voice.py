@@ -31,7 +31,14 @@ def sv_score_distributions():
     i = int(np.argmin(np.abs(p_miss - p_fa)))
     fig, ax = plt.subplots(figsize=(7, 3))
     bins = np.linspace(-0.4, 1.1, 61)
-    ax.hist(non, bins=bins, density=True, alpha=0.6, color=NONTARGET, label="non-target trials (different speakers)")
+    ax.hist(
+        non,
+        bins=bins,
+        density=True,
+        alpha=0.6,
+        color=NONTARGET,
+        label="non-target trials (different speakers)",
+    )
     ax.hist(tgt, bins=bins, density=True, alpha=0.6, color=TARGET, label="target trials (same speaker)")
     ax.axvline(thresholds[i], color="black", linestyle="--")
     ax.annotate(
@@ -61,8 +68,12 @@ def sv_det_curve():
         ax.plot(norm.ppf(p_fa[keep]), norm.ppf(p_miss[keep]), label=label)
         i = int(np.argmin(np.abs(p_miss - p_fa)))
         ax.plot(norm.ppf(p_fa[i]), norm.ppf(p_miss[i]), "o", color="black")
-        ax.annotate(f"EER {100 * p_miss[i]:.1f} %", (norm.ppf(p_fa[i]), norm.ppf(p_miss[i])), xytext=(8, -12),
-                    textcoords="offset points")
+        ax.annotate(
+            f"EER {100 * p_miss[i]:.1f} %",
+            (norm.ppf(p_fa[i]), norm.ppf(p_miss[i])),
+            xytext=(8, -12),
+            textcoords="offset points",
+        )
     ticks = np.array([0.001, 0.01, 0.05, 0.2, 0.4])
     ax.plot(norm.ppf([1e-4, 0.5]), norm.ppf([1e-4, 0.5]), color="grey", linewidth=0.8, linestyle=":")
     ax.set_xticks(norm.ppf(ticks), [f"{100 * t:g}" for t in ticks])
@@ -82,7 +93,10 @@ def sv_embedding_clusters():
     rng = np.random.default_rng(3)
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.6))
     angles = np.linspace(0, 2 * np.pi, 6, endpoint=False)
-    for ax, spread, title in ((axes[0], 0.45, "softmax only: loose clusters"), (axes[1], 0.18, "with an angular margin: tight clusters")):
+    for ax, spread, title in (
+        (axes[0], 0.45, "softmax only: loose clusters"),
+        (axes[1], 0.18, "with an angular margin: tight clusters"),
+    ):
         for k, a in enumerate(angles):
             centre = 2.0 * np.array([np.cos(a), np.sin(a)])
             points = centre + spread * rng.standard_normal((40, 2))
@@ -99,8 +113,15 @@ def sv_embedding_clusters():
 
 # The worked DER example of the diarization lesson: two reference speakers, two hypothesis clusters.
 DIAR_REF = [("A", 0, 4), ("A", 7, 10), ("A", 12.5, 15), ("B", 4, 7), ("B", 9, 12), ("B", 15, 18)]
-DIAR_HYP = [("S1", 0, 4.5), ("S1", 7, 9.5), ("S1", 12.5, 15), ("S2", 4.5, 7), ("S2", 9.5, 12), ("S2", 15, 16.5),
-            ("S2", 18, 19)]
+DIAR_HYP = [
+    ("S1", 0, 4.5),
+    ("S1", 7, 9.5),
+    ("S1", 12.5, 15),
+    ("S2", 4.5, 7),
+    ("S2", 9.5, 12),
+    ("S2", 15, 16.5),
+    ("S2", 18, 19),
+]
 
 
 def _activity(turns, labels, n, step):
@@ -128,15 +149,20 @@ def diarization_timeline():
     rows = [(ref[0], "C0", 3.0), (ref[1], "C1", 2.3), (hyp[0], "C0", 1.3), (hyp[1], "C1", 0.6)]
     for active, color, y in rows:
         edges = np.flatnonzero(np.diff(np.concatenate([[0], active.astype(int), [0]])))
-        ax.broken_barh([(a * step, (b - a) * step) for a, b in zip(edges[::2], edges[1::2], strict=True)],
-                       (y - 0.3, 0.6), color=color)
+        ax.broken_barh(
+            [(a * step, (b - a) * step) for a, b in zip(edges[::2], edges[1::2], strict=True)],
+            (y - 0.3, 0.6),
+            color=color,
+        )
     for label, (mask, color) in kinds.items():
         edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
         for a, b in zip(edges[::2], edges[1::2], strict=True):
             ax.axvspan(a * step, b * step, color=color, alpha=0.35, label=label)
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22))
+    ax.legend(
+        unique.values(), unique.keys(), frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22)
+    )
     ax.set_yticks([3, 2.3, 1.3, 0.6], ["ref A", "ref B", "hyp S1 (→A)", "hyp S2 (→B)"])
     ax.set_xlabel("time (s)")
     ax.set_xlim(0, 19.5)
@@ -164,8 +190,12 @@ def diarization_eigengap():
     axes[1].plot(np.arange(1, 11), eig, "o-")
     gaps = np.diff(eig)
     k = int(np.argmax(gaps)) + 1
-    axes[1].annotate(f"largest gap after λ{k}: {k} speakers", (k + 0.5, (eig[k - 1] + eig[k]) / 2), xytext=(4.5, eig[k] * 0.5),
-                     arrowprops={"arrowstyle": "->"})
+    axes[1].annotate(
+        f"largest gap after λ{k}: {k} speakers",
+        (k + 0.5, (eig[k - 1] + eig[k]) / 2),
+        xytext=(4.5, eig[k] * 0.5),
+        arrowprops={"arrowstyle": "->"},
+    )
     axes[1].set_xlabel("eigenvalue index")
     axes[1].set_ylabel("eigenvalue of normalised Laplacian")
     return fig
@@ -269,8 +299,15 @@ def spoofing_pipeline():
     _box(ax, (4.9, 0.4), "ASV score vs\nenrolled speaker")
     _box(ax, (7.4, 1.4), "tandem decision\naccept only if\nboth pass", "#fde2c8")
     _box(ax, (9.7, 1.4), "accept /\nreject /\nstep-up", "#eeeeee", w=1.6)
-    for s, e in (((1.9, 2.0), (2.5, 2.8)), ((1.9, 1.6), (2.5, 0.8)), ((4.3, 2.8), (4.9, 2.8)), ((4.3, 0.8), (4.9, 0.8)),
-                 ((6.7, 2.8), (7.4, 2.0)), ((6.7, 0.8), (7.4, 1.6)), ((9.2, 1.8), (9.7, 1.8))):
+    for s, e in (
+        ((1.9, 2.0), (2.5, 2.8)),
+        ((1.9, 1.6), (2.5, 0.8)),
+        ((4.3, 2.8), (4.9, 2.8)),
+        ((4.3, 0.8), (4.9, 0.8)),
+        ((6.7, 2.8), (7.4, 2.0)),
+        ((6.7, 0.8), (7.4, 1.6)),
+        ((9.2, 1.8), (9.7, 1.8)),
+    ):
         _arrow(ax, s, e)
     ax.text(5.8, 3.35, "countermeasure (CM): bona fide vs spoof", ha="center", fontsize=9)
     ax.text(5.8, 0.1, "automatic speaker verification (ASV): target vs non-target", ha="center", fontsize=9)
@@ -288,7 +325,9 @@ def spoofing_unseen():
     fig, ax = plt.subplots(figsize=(7, 3))
     bins = np.linspace(-7, 6, 66)
     ax.hist(bona, bins=bins, density=True, alpha=0.55, color=TARGET, label="bona fide")
-    ax.hist(seen, bins=bins, density=True, alpha=0.55, color=NONTARGET, label="spoof, attacks seen in training")
+    ax.hist(
+        seen, bins=bins, density=True, alpha=0.55, color=NONTARGET, label="spoof, attacks seen in training"
+    )
     ax.hist(unseen, bins=bins, density=True, alpha=0.55, color=SPOOF, label="spoof, unseen attack")
     ax.set_xlabel("countermeasure score (higher = more bona fide)")
     ax.set_ylabel("density")
@@ -311,8 +350,14 @@ def cloning_routes():
     _box(ax, (2.6, 0.4), "speaker embedding\nor codec-token /\nmel prompt")
     _box(ax, (5.1, 0.4), "zero-shot TTS\n(no training\nfor this voice)")
     _box(ax, (8.2, 1.5), "text → speech in\nthe target voice", "#fde2c8", w=2.2)
-    for s, e in (((1.9, 3.0), (2.6, 3.0)), ((4.4, 3.0), (5.1, 3.0)), ((1.9, 0.8), (2.6, 0.8)), ((4.4, 0.8), (5.1, 0.8)),
-                 ((6.9, 3.0), (8.2, 2.1)), ((6.9, 0.8), (8.2, 1.7))):
+    for s, e in (
+        ((1.9, 3.0), (2.6, 3.0)),
+        ((4.4, 3.0), (5.1, 3.0)),
+        ((1.9, 0.8), (2.6, 0.8)),
+        ((4.4, 0.8), (5.1, 0.8)),
+        ((6.9, 3.0), (8.2, 2.1)),
+        ((6.9, 0.8), (8.2, 1.7)),
+    ):
         _arrow(ax, s, e)
     ax.text(3.5, 3.7, "speaker adaptation", ha="center", fontsize=10, weight="bold")
     ax.text(3.5, 0.05, "zero-shot cloning", ha="center", fontsize=10, weight="bold")
