@@ -248,27 +248,30 @@ def vad_frames():
 def vad_tradeoff():
     import matplotlib.pyplot as plt
 
-    sr = 8000
-    x, spans = _toy_speech(seed=1, sr=sr)
+    sr, hop = 8000, 160
     rng = np.random.default_rng(2)
-    hop = int(0.02 * sr)
-    t = np.arange(x.size) / sr
+    t = np.arange(6 * sr) / sr
+    speech = np.zeros(t.size)
+    truth = np.zeros(t.size, bool)
+    for start in (0.5, 2.0, 3.6):  # three utterances with syllable-rate gaps, as in the lesson's code
+        m = (t >= start) & (t < start + 1.0)
+        env = np.clip(np.sin(2 * np.pi * 4 * (t[m] - start)), 0.05, None)
+        speech[m] = 0.2 * env * sum(np.sin(2 * np.pi * 140 * h * t[m]) / h for h in range(1, 6))
+        truth |= m
+    label = truth.reshape(-1, hop).mean(axis=1) > 0.5
     fig, ax = plt.subplots(figsize=(5.5, 4))
-    for noise, label in ((0.01, "quiet room"), (0.06, "noisy room")):
-        y = x + noise * rng.standard_normal(x.size)
-        frames = y[: y.size // hop * hop].reshape(-1, hop)
-        energy_db = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
-        centre = t[: frames.shape[0] * hop : hop] + 0.01
-        truth = np.zeros(frames.shape[0], bool)
-        for s, e in spans:
-            truth |= (centre >= s) & (centre < e)
-        thresholds = np.linspace(energy_db.min(), energy_db.max(), 200)
-        miss = [np.mean(energy_db[truth] <= th) for th in thresholds]
-        fa = [np.mean(energy_db[~truth] > th) for th in thresholds]
-        ax.plot(100 * np.array(fa), 100 * np.array(miss), label=label)
+    for noise, name in ((0.01, "quiet room"), (0.03, "noisy room"), (0.08, "very noisy room")):
+        frames = (speech + noise * rng.standard_normal(t.size)).reshape(-1, hop)
+        energy_db = 10 * np.log10(np.mean(frames**2, axis=1))
+        thresholds = np.linspace(energy_db.min(), energy_db.max(), 300)
+        miss = np.array([np.mean(energy_db[label] <= th) for th in thresholds])
+        fa = np.array([np.mean(energy_db[~label] > th) for th in thresholds])
+        ax.plot(100 * fa, 100 * miss, label=name)
     ax.set_xlabel("false alarm rate (% of non-speech frames)")
     ax.set_ylabel("miss rate (% of speech frames)")
-    ax.set_title("energy VAD: sweeping the threshold")
+    ax.set_xlim(-1, 60)
+    ax.set_ylim(-1, 60)
+    ax.set_title("energy VAD, no smoothing: sweeping the threshold")
     ax.legend(frameon=False)
     return fig
 
@@ -329,6 +332,7 @@ def spoofing_unseen():
         seen, bins=bins, density=True, alpha=0.55, color=NONTARGET, label="spoof, attacks seen in training"
     )
     ax.hist(unseen, bins=bins, density=True, alpha=0.55, color=SPOOF, label="spoof, unseen attack")
+    ax.set_ylim(0, 0.6)
     ax.set_xlabel("countermeasure score (higher = more bona fide)")
     ax.set_ylabel("density")
     ax.legend(frameon=False, loc="upper left")
@@ -379,10 +383,14 @@ def conversion_f0():
     ax.plot(t, conv, label="converted (target mean 210 Hz, wider range)")
     ax.plot(t, src * 210 / 120, linestyle="--", label="naive scaling (same shape, no range change)")
     ax.set_yscale("log")
+    from matplotlib.ticker import NullFormatter
+
+    ax.set_ylim(90, 480)
     ax.set_yticks([100, 150, 200, 300], ["100", "150", "200", "300"])
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("time (s)")
     ax.set_ylabel("F0 (Hz, log scale)")
-    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
     return fig
 
 
