@@ -134,7 +134,9 @@ def cnn_architecture():
         spec[k, 30:80] += 1.0 - 0.02 * k
     spec[:, 55:58] += 0.6  # a broadband click
     fig, ax = plt.subplots(figsize=(9, 3.6))
-    ax.imshow(spec, origin="lower", extent=(0, 2.2, 0.3, 2.5), aspect="auto", cmap="magma")
+    ax.imshow(
+        spec, origin="lower", extent=(0, 2.2, 0.3, 2.5), aspect="auto", cmap="magma", interpolation="none"
+    )
     ax.text(1.1, 0.1, "log-mel input\n1 × 40 mels × 100 frames", ha="center", va="top", fontsize=8)
     ax.add_patch(Rectangle((0.6, 1.0), 0.15, 0.15, fill=False, ec="cyan", lw=1.5))
     blocks = [
@@ -266,7 +268,7 @@ def specaugment():
     for ax, data, title in zip(
         axes, (spec, masked), ("input log-mel", "2 frequency + 2 time masks"), strict=True
     ):
-        ax.imshow(data, origin="lower", aspect="auto", cmap="magma")
+        ax.imshow(data, origin="lower", aspect="auto", cmap="magma", interpolation="none")
         ax.set_title(title)
         ax.set_xlabel("frame")
     axes[0].set_ylabel("mel band")
