@@ -109,14 +109,16 @@ def kmeans_vs_gmm():
     points = np.concatenate([a, b])
     truth = np.repeat([0, 1], 200)
     km = KMeans(n_clusters=2, n_init=10, random_state=0).fit_predict(points)
-    gm = GaussianMixture(n_components=2, covariance_type="full", random_state=0).fit_predict(points)
+    gm = GaussianMixture(
+        n_components=2, covariance_type="full", n_init=10, init_params="random_from_data", random_state=0
+    ).fit_predict(points)
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
     for ax, labels, name in zip(
         axes, (km, gm), ("k-means (spherical)", "GMM (full covariance)"), strict=True
     ):
         agree = max((labels == truth).mean(), (labels != truth).mean())
         ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="coolwarm", s=5, rasterized=True)
-        ax.set_title(f"{name}: {100 * agree:.0f}% match the true groups")
+        ax.set_title(f"{name}\n{100 * agree:.0f}% of points match the true groups", fontsize=9)
         ax.set_xlabel("feature 1")
     axes[0].set_ylabel("feature 2")
     return fig
