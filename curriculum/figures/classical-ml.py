@@ -139,9 +139,10 @@ def standardisation():
     axes[0].scatter(raw[:, 0], raw[:, 1], c=labels, cmap="coolwarm", s=8)
     axes[0].set_xlabel("spectral centroid (Hz)")
     axes[0].set_ylabel("zero-crossing rate")
-    axes[0].set_title("Raw: distances are all centroid")
+    axes[0].set_title("Raw units, axes to scale: ZCR is invisible", fontsize=10)
     axes[0].set_xlim(0, 4000)
-    axes[0].set_ylim(-1500 * 0.12 / 4000, 0.2)
+    axes[0].set_ylim(-2000, 2000)
+    axes[0].set_aspect("equal")  # what a Euclidean distance sees
     axes[1].scatter(z[:, 0], z[:, 1], c=labels, cmap="coolwarm", s=8)
     axes[1].set_xlabel("centroid (z-score)")
     axes[1].set_ylabel("ZCR (z-score)")
