@@ -74,7 +74,7 @@ def attention_alignment():
     n_text, n_steps = 40, 120
     good = np.linspace(0, n_text - 1, n_steps)
     skip = np.concatenate([np.linspace(0, 14, 50), np.linspace(24, n_text - 1, 70)])
-    stall = np.concatenate([np.linspace(0, 22, 60), np.linspace(22, 12, 20), np.linspace(12, 30, 40)])
+    stall = np.concatenate([np.linspace(0, 22, 60), np.linspace(22, 12, 20), np.linspace(12, n_text - 1, 40)])
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), sharey=True)
     for ax, path, title in zip(
         axes,
