@@ -35,7 +35,7 @@ def bandpass_response():
     for order in (2, 3, 6):
         sos = signal.butter(order, [300, 3400], btype="bandpass", fs=sr, output="sos")
         w, h = signal.sosfreqz(sos, worN=2048, fs=sr)
-        ax.plot(w, 20 * np.log10(np.maximum(np.abs(h), 1e-8)), label=f"butter order {order} (band-pass)")
+        ax.plot(w, 20 * np.log10(np.maximum(np.abs(h), 1e-8)), label=f"butter(N={order}): order-{2 * order} band-pass")
     ax.axhline(-3, color="grey", ls=":", lw=0.8)
     ax.set_ylim(-80, 5)
     ax.set_xlabel("frequency (Hz)")
