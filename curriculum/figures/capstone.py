@@ -12,7 +12,7 @@ from curriculum.figures.production import flow_diagram
 def assistant_waterfall():
     import matplotlib.pyplot as plt
 
-    stages = [("endpoint silence", 500), ("ASR finalise", 120), ("NLU / LLM first token", 350), ("TTS first audio", 150), ("playback buffer", 40)]
+    stages = [("endpoint silence", 500), ("final ASR", 200), ("NLU and action", 150), ("first TTS chunk", 150)]
     fig, ax = plt.subplots(figsize=(7, 2.8))
     start = 0
     for i, (name, ms) in enumerate(stages):
@@ -21,9 +21,9 @@ def assistant_waterfall():
         start += ms
     ax.invert_yaxis()
     ax.set_yticks([])
-    ax.set_xlim(0, 1700)
-    ax.set_xlabel(f"ms after the user stops speaking (example budget, total {start} ms)")
-    ax.set_title("Where a voice assistant's response time goes (illustrative p50)")
+    ax.set_xlim(0, 1500)
+    ax.set_xlabel(f"ms after the user stops speaking (total {start} ms)")
+    ax.set_title("The capstone's budget: about 1 s from end of speech to first audio")
     return fig
 
 
