@@ -12,7 +12,12 @@ from curriculum.figures.production import flow_diagram
 def assistant_waterfall():
     import matplotlib.pyplot as plt
 
-    stages = [("endpoint silence", 500), ("final ASR", 200), ("NLU and action", 150), ("first TTS chunk", 150)]
+    stages = [
+        ("endpoint silence", 500),
+        ("final ASR", 200),
+        ("NLU and action", 150),
+        ("first TTS chunk", 150),
+    ]
     fig, ax = plt.subplots(figsize=(7, 2.8))
     start = 0
     for i, (name, ms) in enumerate(stages):
@@ -49,7 +54,13 @@ def verification_det():
         line = ax.plot(norm.ppf(far[keep]), norm.ppf(frr[keep]), label=name)[0]
         i = np.argmin(np.abs(far - frr))
         ax.plot(norm.ppf(far[i]), norm.ppf(frr[i]), "o", color=line.get_color())
-        ax.annotate(f"EER {100 * (far[i] + frr[i]) / 2:.1f}%", (norm.ppf(far[i]), norm.ppf(frr[i])), xytext=(8, 4), textcoords="offset points", fontsize=8)
+        ax.annotate(
+            f"EER {100 * (far[i] + frr[i]) / 2:.1f}%",
+            (norm.ppf(far[i]), norm.ppf(frr[i])),
+            xytext=(8, 4),
+            textcoords="offset points",
+            fontsize=8,
+        )
     ticks = np.array([0.001, 0.01, 0.05, 0.2, 0.5])
     ax.set_xticks(norm.ppf(ticks), [f"{100 * t:g}" for t in ticks])
     ax.set_yticks(norm.ppf(ticks), [f"{100 * t:g}" for t in ticks])
@@ -123,10 +134,23 @@ def streaming_parity():
     fig, ax = plt.subplots(figsize=(8.5, 2.6))
     flow_diagram(
         ax,
-        ["mic\n(AudioWorklet,\n128 frames)", "ring buffer\n-> 10 ms hop", "STFT\n20 ms window", "mask model\n(state carried\nacross frames)", "iSTFT +\noverlap-add", "speaker"],
+        [
+            "mic\n(AudioWorklet,\n128 frames)",
+            "ring buffer\n-> 10 ms hop",
+            "STFT\n20 ms window",
+            "mask model\n(state carried\nacross frames)",
+            "iSTFT +\noverlap-add",
+            "speaker",
+        ],
         colour="#e3f0d8",
     )
-    ax.text(0.5, 0.1, "parity test: stream a file frame by frame and compare with offline output sample by sample", ha="center", fontsize=9)
+    ax.text(
+        0.5,
+        0.1,
+        "parity test: stream a file frame by frame and compare with offline output sample by sample",
+        ha="center",
+        fontsize=9,
+    )
     return fig
 
 
@@ -137,7 +161,14 @@ def custom_voice():
     fig, ax = plt.subplots(figsize=(8.5, 2.6))
     flow_diagram(
         ax,
-        ["consent\n+ script", "record\n~1 h, one mic", "clean, segment,\nalign", "fine-tune a\nmulti-speaker\nmodel", "evaluate:\nCER, speaker\nsimilarity, MOS", "release with\nwatermark +\nrevocation"],
+        [
+            "consent\n+ script",
+            "record\n~1 h, one mic",
+            "clean, segment,\nalign",
+            "fine-tune a\nmulti-speaker\nmodel",
+            "evaluate:\nCER, speaker\nsimilarity, MOS",
+            "release with\nwatermark +\nrevocation",
+        ],
         colour="#fbe5d6",
     )
     return fig

@@ -41,7 +41,7 @@ def latency_budget():
     budgets = {"cloud suppressor": [10, 30, 60, 10], "on-device suppressor": [10, 30, 0, 10]}
     colours = ["#4c72b0", "#dd8452", "#c44e52", "#55a868"]
     fig, ax = plt.subplots(figsize=(8, 2.8))
-    for row, (name, parts) in enumerate(budgets.items()):
+    for row, parts in enumerate(budgets.values()):
         left = 0
         for stage, ms, colour in zip(stages, parts, colours, strict=True):
             if ms:
@@ -113,11 +113,22 @@ def serving_architecture():
     fig, ax = plt.subplots(figsize=(8, 2.6))
     flow_diagram(
         ax,
-        ["clients\n(HTTP, WebSocket)", "API service\n(async, auth)", "queue\n(Kafka / Redis)",
-         "GPU workers\n(batched model)", "results store\n+ metrics"],
+        [
+            "clients\n(HTTP, WebSocket)",
+            "API service\n(async, auth)",
+            "queue\n(Kafka / Redis)",
+            "GPU workers\n(batched model)",
+            "results store\n+ metrics",
+        ],
     )
     ax.text(0.5, 0.12, "autoscale workers on queue depth and p95 latency, not CPU", ha="center", fontsize=9)
-    ax.text(0.5, 0.88, "the API never runs the model: it enqueues, streams back, and reports", ha="center", fontsize=9)
+    ax.text(
+        0.5,
+        0.88,
+        "the API never runs the model: it enqueues, streams back, and reports",
+        ha="center",
+        fontsize=9,
+    )
     return fig
 
 
@@ -128,10 +139,23 @@ def data_pipeline():
     fig, ax = plt.subplots(figsize=(8.5, 2.6))
     flow_diagram(
         ax,
-        ["raw audio\n+ consent", "decode,\nresample,\nloudness", "VAD\nsegment", "align\ntranscripts",
-         "filter\n(SNR, CER,\nduration)", "speaker-\ndisjoint\nsplit", "versioned\nmanifests"],
+        [
+            "raw audio\n+ consent",
+            "decode,\nresample,\nloudness",
+            "VAD\nsegment",
+            "align\ntranscripts",
+            "filter\n(SNR, CER,\nduration)",
+            "speaker-\ndisjoint\nsplit",
+            "versioned\nmanifests",
+        ],
     )
-    ax.text(0.5, 0.1, "every stage writes a manifest with its inputs' hashes, so a deletion can be traced", ha="center", fontsize=9)
+    ax.text(
+        0.5,
+        0.1,
+        "every stage writes a manifest with its inputs' hashes, so a deletion can be traced",
+        ha="center",
+        fontsize=9,
+    )
     return fig
 
 
@@ -142,7 +166,14 @@ def research_gates():
     fig, ax = plt.subplots(figsize=(8.5, 2.8))
     flow_diagram(
         ax,
-        ["idea +\nhypothesis", "offline eval\non shared\nharness", "latency and\ncost check", "shadow\ntraffic", "A/B test", "ship +\nmonitor"],
+        [
+            "idea +\nhypothesis",
+            "offline eval\non shared\nharness",
+            "latency and\ncost check",
+            "shadow\ntraffic",
+            "A/B test",
+            "ship +\nmonitor",
+        ],
         colour="#e3f0d8",
     )
     for i in range(1, 5):

@@ -58,10 +58,18 @@ def token_hierarchy():
         for i in range(n):
             ax.add_patch(Rectangle((i * 24 / n, y), 24 / n * 0.9, 0.7, fc=colour, ec="white"))
         ax.text(0, y + 0.85, label, fontsize=9)
-    for y_from, y_to, stage in ((3.0, 2.5, "stage 1 -> 2: conditioned on semantics"), (1.8, 1.3, "stage 2 -> 3: conditioned on coarse")):
+    for y_from, y_to, stage in (
+        (3.0, 2.5, "stage 1 -> 2: conditioned on semantics"),
+        (1.8, 1.3, "stage 2 -> 3: conditioned on coarse"),
+    ):
         ax.annotate("", xy=(24.6, y_to), xytext=(24.6, y_from), arrowprops={"arrowstyle": "->"})
         ax.text(24.9, (y_from + y_to) / 2, stage, fontsize=8, va="center")
-    ax.text(0, -0.3, "time ->  (one column = one frame; acoustic frames are denser than semantic ones)", fontsize=8)
+    ax.text(
+        0,
+        -0.3,
+        "time ->  (one column = one frame; acoustic frames are denser than semantic ones)",
+        fontsize=8,
+    )
     ax.set_xlim(0, 38)
     ax.set_ylim(-0.5, 4.1)
     ax.axis("off")
@@ -76,7 +84,9 @@ def ddsp_spectrum():
     sr, f0, n = 16000, 220.0, 4096
     t = np.arange(n) / sr
     k = np.arange(1, int(sr / 2 // f0) + 1)
-    amps = np.exp(-((k * f0 - 700) ** 2) / (2 * 300**2)) + 0.5 * np.exp(-((k * f0 - 1200) ** 2) / (2 * 400**2))
+    amps = np.exp(-((k * f0 - 700) ** 2) / (2 * 300**2)) + 0.5 * np.exp(
+        -((k * f0 - 1200) ** 2) / (2 * 400**2)
+    )
     amps = amps / amps.sum()
     harmonic = (amps[:, None] * np.sin(2 * np.pi * f0 * k[:, None] * t)).sum(0)
     rng = np.random.default_rng(0)
@@ -84,7 +94,10 @@ def ddsp_spectrum():
     freqs = np.fft.rfftfreq(n, 1 / sr)
     win = np.hanning(n)
     fig, ax = plt.subplots(figsize=(7, 3.2))
-    for signal, label, colour in ((harmonic, "harmonic part", "#4c72b0"), (noise, "filtered noise part", "#c44e52")):
+    for signal, label, colour in (
+        (harmonic, "harmonic part", "#4c72b0"),
+        (noise, "filtered noise part", "#c44e52"),
+    ):
         mag = 20 * np.log10(np.abs(np.fft.rfft(signal * win)) + 1e-6)
         ax.plot(freqs[:1200], mag[:1200], label=label, color=colour, lw=0.9)
     ax.set_xlabel("frequency (Hz)")
@@ -106,17 +119,30 @@ def masked_prediction():
     masked[3:8] = True
     masked[10:14] = True
     targets = rng.integers(0, 500, n)
-    ax.plot(np.linspace(0, n, 800), 0.3 * np.sin(np.linspace(0, 60, 800)) * rng.uniform(0.5, 1, 800) + 0.4, lw=0.6, color="grey")
+    ax.plot(
+        np.linspace(0, n, 800),
+        0.3 * np.sin(np.linspace(0, 60, 800)) * rng.uniform(0.5, 1, 800) + 0.4,
+        lw=0.6,
+        color="grey",
+    )
     ax.text(-0.2, 0.4, "waveform", ha="right", fontsize=8)
     for i in range(n):
-        ax.add_patch(Rectangle((i + 0.05, 1.0), 0.9, 0.5, fc="#bbbbbb" if masked[i] else "#dbe8f5", ec="k", lw=0.5))
+        ax.add_patch(
+            Rectangle((i + 0.05, 1.0), 0.9, 0.5, fc="#bbbbbb" if masked[i] else "#dbe8f5", ec="k", lw=0.5)
+        )
         ax.add_patch(Rectangle((i + 0.05, 2.2), 0.9, 0.5, fc="#f2d7b6", ec="k", lw=0.5))
         if masked[i]:
             ax.text(i + 0.5, 3.1, str(targets[i]), ha="center", fontsize=7, color="#c44e52")
     ax.text(-0.2, 1.25, "CNN frames\n(20 ms)", ha="right", fontsize=8)
     ax.text(-0.2, 2.45, "transformer", ha="right", fontsize=8)
     ax.text(-0.2, 3.1, "k-means\ntargets", ha="right", fontsize=8, color="#c44e52")
-    ax.text(n / 2, 3.6, "loss only on masked (grey) frames: predict the cluster id from context", ha="center", fontsize=9)
+    ax.text(
+        n / 2,
+        3.6,
+        "loss only on masked (grey) frames: predict the cluster id from context",
+        ha="center",
+        fontsize=9,
+    )
     ax.set_xlim(-2.5, n)
     ax.set_ylim(0, 3.9)
     ax.axis("off")
@@ -130,10 +156,22 @@ def audio_llm():
     fig, ax = plt.subplots(figsize=(8.5, 2.6))
     flow_diagram(
         ax,
-        ["audio\n(16 kHz)", "audio encoder\n(Whisper-style,\n50 Hz)", "adapter:\npool / project\n(to 25 Hz or less)", "LLM\n(text prompt +\naudio embeddings)", "text reply\n(or speech\ntokens)"],
+        [
+            "audio\n(16 kHz)",
+            "audio encoder\n(Whisper-style,\n50 Hz)",
+            "adapter:\npool / project\n(to 25 Hz or less)",
+            "LLM\n(text prompt +\naudio embeddings)",
+            "text reply\n(or speech\ntokens)",
+        ],
         colour="#eadcf2",
     )
-    ax.text(0.5, 0.1, "stage 1 trains the adapter with encoder and LLM frozen; later stages unfreeze or add LoRA", ha="center", fontsize=9)
+    ax.text(
+        0.5,
+        0.1,
+        "stage 1 trains the adapter with encoder and LLM frozen; later stages unfreeze or add LoRA",
+        ha="center",
+        fontsize=9,
+    )
     return fig
 
 

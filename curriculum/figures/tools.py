@@ -35,7 +35,11 @@ def bandpass_response():
     for order in (2, 3, 6):
         sos = signal.butter(order, [300, 3400], btype="bandpass", fs=sr, output="sos")
         w, h = signal.sosfreqz(sos, worN=2048, fs=sr)
-        ax.plot(w, 20 * np.log10(np.maximum(np.abs(h), 1e-8)), label=f"butter(N={order}): order-{2 * order} band-pass")
+        ax.plot(
+            w,
+            20 * np.log10(np.maximum(np.abs(h), 1e-8)),
+            label=f"butter(N={order}): order-{2 * order} band-pass",
+        )
     ax.axhline(-3, color="grey", ls=":", lw=0.8)
     ax.set_ylim(-80, 5)
     ax.set_xlabel("frequency (Hz)")
@@ -78,7 +82,7 @@ def speed_tempo():
 
     fig, ax = plt.subplots(figsize=(6.5, 3))
     cases = [("original", 1.0, 200), ("speed 1.1", 1 / 1.1, 220), ("tempo 1.1", 1 / 1.1, 200)]
-    for i, (name, dur, pitch) in enumerate(cases):
+    for i, (_, dur, pitch) in enumerate(cases):
         ax.barh(i, dur, color="#4c72b0")
         ax.text(dur + 0.02, i, f"{dur:.2f}x duration, pitch {pitch} Hz", va="center", fontsize=9)
     ax.set_yticks(range(3), [c[0] for c in cases])
@@ -94,8 +98,13 @@ def librispeech_splits():
     import matplotlib.pyplot as plt
 
     splits = {
-        "train-clean-100": 100.6, "train-clean-360": 363.6, "train-other-500": 496.7,
-        "dev-clean": 5.4, "dev-other": 5.3, "test-clean": 5.4, "test-other": 5.1,
+        "train-clean-100": 100.6,
+        "train-clean-360": 363.6,
+        "train-other-500": 496.7,
+        "dev-clean": 5.4,
+        "dev-other": 5.3,
+        "test-clean": 5.4,
+        "test-other": 5.1,
     }
     fig, ax = plt.subplots(figsize=(7, 3))
     colours = ["#4c72b0"] * 3 + ["#dd8452"] * 2 + ["#55a868"] * 2
@@ -124,9 +133,21 @@ def chunked_inference():
         ax.add_patch(Rectangle((start, y), chunk, 0.28, fc="#dbe8f5", ec="#34495e"))
         ax.add_patch(Rectangle((start, y), stride, 0.28, fc="#f4cccc", ec="none"))
         ax.add_patch(Rectangle((start + chunk - stride, y), stride, 0.28, fc="#f4cccc", ec="none"))
-        ax.text(start + chunk / 2, y + 0.14, f"chunk {i}: {start}-{start + chunk} s", ha="center", va="center", fontsize=8)
+        ax.text(
+            start + chunk / 2,
+            y + 0.14,
+            f"chunk {i}: {start}-{start + chunk} s",
+            ha="center",
+            va="center",
+            fontsize=8,
+        )
     ax.plot([0, 110], [0.5, 0.5], color="black")
-    ax.text(0, 0.3, "pink = stride (5 s each side): text there is dropped and taken from the neighbour", fontsize=8)
+    ax.text(
+        0,
+        0.3,
+        "pink = stride (5 s each side): text there is dropped and taken from the neighbour",
+        fontsize=8,
+    )
     ax.set_xlim(-2, 112)
     ax.set_ylim(0.2, 1.6)
     ax.set_yticks([])
@@ -141,8 +162,22 @@ def espnet_stages():
     fig, ax = plt.subplots(figsize=(8.5, 2.4))
     flow_diagram(
         ax,
-        ["data prep\n(Kaldi-style\ndirs)", "format,\nspeed perturb,\nfeatures", "token list\n(BPE)", "LM\ntraining", "ASR\ntraining", "decoding", "scoring\n(sclite)"],
+        [
+            "data prep\n(Kaldi-style\ndirs)",
+            "format,\nspeed perturb,\nfeatures",
+            "token list\n(BPE)",
+            "LM\ntraining",
+            "ASR\ntraining",
+            "decoding",
+            "scoring\n(sclite)",
+        ],
         colour="#fbe5d6",
     )
-    ax.text(0.5, 0.12, "run.sh --stage N --stop_stage M resumes from the step that failed", ha="center", fontsize=9)
+    ax.text(
+        0.5,
+        0.12,
+        "run.sh --stage N --stop_stage M resumes from the step that failed",
+        ha="center",
+        fontsize=9,
+    )
     return fig
