@@ -80,7 +80,7 @@ def kws_smoothing():
     hop = 0.02
     t = np.arange(0, 6, hop)
     posterior = np.clip(rng.normal(0.08, 0.08, t.size), 0, 1)
-    posterior[(t > 1.0) & (t < 1.12)] = 0.85  # a short confusable word
+    posterior[50:57] = 0.95  # a 140 ms confusable word at 1.0 s
     posterior[(t > 3.5) & (t < 4.1)] = rng.uniform(0.7, 0.95, ((t > 3.5) & (t < 4.1)).sum())  # the keyword
     fig, ax = plt.subplots(figsize=(7.5, 3))
     ax.plot(t, posterior, color="lightgrey", label="raw posterior")

@@ -90,7 +90,8 @@ def ddsp_spectrum():
     amps = amps / amps.sum()
     harmonic = (amps[:, None] * np.sin(2 * np.pi * f0 * k[:, None] * t)).sum(0)
     rng = np.random.default_rng(0)
-    noise = np.fft.irfft(np.fft.rfft(rng.standard_normal(n)) * np.linspace(0.002, 0.0, n // 2 + 1), n)
+    shaping = 0.0005 * np.exp(-np.fft.rfftfreq(n, 1 / sr) / 1500)  # noise that falls with frequency
+    noise = np.fft.irfft(np.fft.rfft(rng.standard_normal(n)) * shaping, n)
     freqs = np.fft.rfftfreq(n, 1 / sr)
     win = np.hanning(n)
     fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -102,7 +103,7 @@ def ddsp_spectrum():
         ax.plot(freqs[:1200], mag[:1200], label=label, color=colour, lw=0.9)
     ax.set_xlabel("frequency (Hz)")
     ax.set_ylabel("magnitude (dB)")
-    ax.set_title("DDSP: harmonics at k x 220 Hz shaped by a formant-like envelope, plus noise")
+    ax.set_title("Harmonics at k x 220 Hz under a formant-like envelope, plus noise")
     ax.legend(fontsize=8)
     return fig
 
