@@ -126,8 +126,12 @@ def _str_list(data: dict, key: str, *, required: bool = False) -> tuple[str, ...
     return tuple(value)
 
 
+# Bump when the importer stores a file differently, so unchanged files are written again.
+IMPORT_FORMAT = "lessons-2"
+
+
 def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(f"{IMPORT_FORMAT}\n{text}".encode()).hexdigest()
 
 
 def parse_phase(path: Path, root: Path) -> PhaseSpec:
@@ -291,6 +295,16 @@ def _cross_check(cur: Curriculum) -> list[ContentProblem]:
                 problems.append(
                     ContentProblem(topic.path, f"missing prerequisite '{prereq}' (no such topic)")
                 )
+    replaced: dict[str, str] = {}
+    for topic in cur.topics:
+        for old in topic.replaces:
+            if old in topic_ids:
+                problems.append(ContentProblem(topic.path, f"replaces '{old}', which is still a topic file"))
+            elif old in replaced:
+                problems.append(
+                    ContentProblem(topic.path, f"'{old}' is already replaced by '{replaced[old]}'")
+                )
+            replaced[old] = topic.slug
     problems += _cycle_problems(cur.topics)
     return problems
 

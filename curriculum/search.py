@@ -165,12 +165,29 @@ def _closest(word: str, vocabulary: dict[str, str]) -> str | None:
     return vocabulary[match[0]] if match else None
 
 
+# The triggers that keep the FTS table current; SQLite drops them whenever a migration rebuilds the
+# topic table (adding a column with a default does), so every sync puts them back.
+_TRIGGERS = [
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON curriculum_topic BEGIN
+        INSERT INTO {FTS_TABLE} (rowid, title, summary, skills, body)
+        VALUES (new.id, new.title, new.summary, new.skills, new.body_markdown); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update AFTER UPDATE ON curriculum_topic BEGIN
+        DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
+        INSERT INTO {FTS_TABLE} (rowid, title, summary, skills, body)
+        VALUES (new.id, new.title, new.summary, new.skills, new.body_markdown); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON curriculum_topic BEGIN
+        DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END""",
+]
+
+
 def topic_search_index_sync() -> None:
-    """Refill SQLite's FTS5 table from the topics (after an import; triggers keep it current between
-    imports, but a table rebuilt by a migration loses them). PostgreSQL indexes on the fly."""
+    """Refill SQLite's FTS5 table from the topics and make sure its triggers exist (after an import;
+    the triggers keep it current between imports). PostgreSQL indexes on the fly."""
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
+        for statement in _TRIGGERS:
+            cursor.execute(statement)
         cursor.execute(f"DELETE FROM {FTS_TABLE}")
         cursor.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, title, summary, skills, body) "

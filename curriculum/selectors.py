@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from curriculum.models import Phase, Resource, Topic, TopicProgress
+from curriculum.models import CheckAnswer, Phase, Resource, Topic, TopicProgress
 
 
 @dataclass(frozen=True)
@@ -159,3 +159,37 @@ def topic_prediction_evidence(*, topic: Topic, user) -> dict[str, int]:
     )
     counts = attempts.aggregate(total=Count("id"), right=Count("id", filter=Q(correct=True)))
     return {"total": counts["total"] or 0, "right": counts["right"] or 0}
+
+
+def topic_checks(*, topic: Topic, user) -> list[dict]:
+    """The Check-yourself questions, each with the learner's record and, once they have one, the
+    worked answer (never sent to the page before an attempt or a reveal)."""
+    records = {}
+    if user.is_authenticated:
+        records = {a.question: a for a in CheckAnswer.objects.filter(user=user, topic=topic)}
+    checks = []
+    for i, question in enumerate(topic.check_questions):
+        record = records.get(i)
+        answer = topic.worked_answers[i] if record and i < len(topic.worked_answers) else None
+        checks.append({"index": i, "number": i + 1, "question": question, "record": record, "answer": answer})
+    return checks
+
+
+def topic_written_evidence(*, topic: Topic, user) -> int:
+    """Substantive written attempts at the topic's questions (part of the topic's evidence)."""
+    if not user.is_authenticated:
+        return 0
+    return CheckAnswer.objects.filter(user=user, topic=topic, substantive=True).count()
+
+
+def phase_goals(*, phase: Phase) -> list[dict]:
+    """Each goal with the lessons that teach it (topic links, or the phase notebook)."""
+    lessons = phase.goal_lessons or []
+    slugs = {slug for names in lessons for slug in names if slug != "notebook"}
+    titles = dict(Topic.objects.filter(slug__in=slugs, is_active=True).values_list("slug", "title"))
+    goals = []
+    for i, text in enumerate(phase.goals):
+        names = lessons[i] if i < len(lessons) else []
+        taught = [{"slug": s, "title": titles[s]} for s in names if s in titles]
+        goals.append({"text": text, "topics": taught, "notebook": "notebook" in names})
+    return goals

@@ -12,4 +12,5 @@ urlpatterns = [
     path("phases/<slug:slug>/notebook/", notebook_views.phase_notebook_view, name="phase_notebook_view"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("topics/<slug:slug>/progress/", views.topic_progress, name="topic_progress"),
+    path("topics/<slug:slug>/check/<int:question>/", views.topic_check_answer, name="topic_check"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -31,6 +32,7 @@ def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
     previous, following = selectors.phase_neighbours(phase=phase)
     context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
     context["has_notebook"] = notebook_path(phase_slug=phase.slug) is not None
+    context["goals"] = selectors.phase_goals(phase=phase)
     return render(request, "curriculum/phase.html", {**context, "previous": previous, "next": following})
 
 
@@ -50,6 +52,8 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "demos": [(d, demo_is_mounted(d.slug)) for d in (demo_link(s) for s in topic.demos) if d],
         "question_count": selectors.topic_question_count(topic=topic),
         "predictions": selectors.topic_prediction_evidence(topic=topic, user=request.user),
+        "checks": selectors.topic_checks(topic=topic, user=request.user),
+        "written": selectors.topic_written_evidence(topic=topic, user=request.user),
     }
     return render(request, "curriculum/topic.html", context)
 
@@ -72,3 +76,21 @@ def topic_progress(request: HttpRequest, slug: str) -> HttpResponse:
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
     return redirect("curriculum:topic", slug=topic.slug)
+
+
+@login_required
+@require_POST
+def topic_check_answer(request: HttpRequest, slug: str, question: int) -> HttpResponse:
+    """Record an attempt at a Check-yourself question (or a reveal); the page then shows its answer."""
+    topic = get_object_or_404(Topic, slug=slug, is_active=True)
+    try:
+        services.check_answer_record(
+            user=request.user,
+            topic=topic,
+            question=question,
+            attempt=request.POST.get("attempt", ""),
+            reveal=request.POST.get("action") == "reveal",
+        )
+    except services.CheckAnswerError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('curriculum:topic', args=[topic.slug])}#check-{question + 1}")

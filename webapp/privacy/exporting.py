@@ -25,6 +25,7 @@ PROFILE_EXCLUDED = {"password"}
 # What each kind of row is, in the learner's words (a model without an entry uses its own name).
 KIND_NAMES = {
     "curriculum.TopicProgress": "progress on topics",
+    "curriculum.CheckAnswer": "your written answers to topics' Check-yourself questions",
     "demos.PredictionAttempt": "predict-then-run evidence from the demos",
     "demos.ConsentChallenge": "voice-cloning consent phrases issued to you",
     "demos.ConsentRecording": "voice-cloning consent records (phrase, checks, scores)",
