@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from curriculum import selectors, services
@@ -12,13 +14,19 @@ from curriculum.demo_links import demo_is_mounted, demo_link
 from curriculum.models import Phase, Topic
 from curriculum.notebook_pages import notebook_path
 from curriculum.search import topic_search
+from webapp.fragments import fragment_get_or_render
 
 
 def roadmap(request: HttpRequest) -> HttpResponse:
-    phases = selectors.roadmap_phases(user=request.user)
-    timeline, total_weeks = selectors.roadmap_timeline(phases)
-    context = {"phases": phases, "timeline": timeline, "total_weeks": total_weeks}
-    return render(request, "curriculum/roadmap.html", context)
+    def render_body() -> str:
+        phases = selectors.roadmap_phases(user=request.user)
+        timeline, total_weeks = selectors.roadmap_timeline(phases)
+        context = {"phases": phases, "timeline": timeline, "total_weeks": total_weeks}
+        return render_to_string("curriculum/_roadmap_body.html", context, request=request)
+
+    # The body is the learner's own: kept per learner until their progress or the curriculum changes.
+    body = fragment_get_or_render(name="roadmap", user=request.user, render=render_body)
+    return render(request, "curriculum/roadmap.html", {"body": mark_safe(body)})  # HTML we rendered
 
 
 def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:

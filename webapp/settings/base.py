@@ -88,11 +88,19 @@ TEMPLATES = [
 ]
 
 # Embedded default: one SQLite file, shared by web and worker. IMMEDIATE transactions and a
-# generous timeout keep two processes from failing with "database is locked".
+# generous busy timeout (seconds) keep two processes from failing with "database is locked"; WAL lets
+# page reads go on while a worker or a learner's progress write holds the write lock (in the default
+# rollback journal every reader waits for it), and synchronous=NORMAL is WAL's safe pairing (a power
+# cut may lose the last commits, never corrupt the file).
+SQLITE_BUSY_TIMEOUT_S = env.int("SQLITE_BUSY_TIMEOUT_S", default=20)
 _sqlite_default = f"sqlite:///{VAR_DIR / 'soundpath.sqlite3'}"
 DATABASES = {"default": env.db("DATABASE_URL", default=_sqlite_default)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": SQLITE_BUSY_TIMEOUT_S,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 else:
     # 0 under ASGI: each request runs in its own thread, and persistent connections would pile up
     # (one per thread) until PostgreSQL refuses new ones; measured in benchmarks/RESULTS.md.
