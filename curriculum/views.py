@@ -31,15 +31,22 @@ def roadmap(request: HttpRequest) -> HttpResponse:
 
 def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
     phase = get_object_or_404(Phase, slug=slug, is_active=True)
-    topics = list(selectors.phase_topics(phase=phase))
-    status = selectors.user_status_by_topic(user=request.user, topics=topics)
-    rows = [(topic, status.get(topic.id)) for topic in topics]
-    done = sum(1 for _, s in rows if s == "done")
-    percent = round(100 * done / len(rows)) if rows else 0
-    previous, following = selectors.phase_neighbours(phase=phase)
-    context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
-    context["has_notebook"] = notebook_path(phase_slug=phase.slug) is not None
-    return render(request, "curriculum/phase.html", {**context, "previous": previous, "next": following})
+
+    def render_body() -> str:
+        topics = list(selectors.phase_topics(phase=phase))
+        status = selectors.user_status_by_topic(user=request.user, topics=topics)
+        rows = [(topic, status.get(topic.id)) for topic in topics]
+        done = sum(1 for _, s in rows if s == "done")
+        percent = round(100 * done / len(rows)) if rows else 0
+        previous, following = selectors.phase_neighbours(phase=phase)
+        context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
+        context["has_notebook"] = notebook_path(phase_slug=phase.slug) is not None
+        context |= {"previous": previous, "next": following}
+        return render_to_string("curriculum/_phase_body.html", context, request=request)
+
+    # Progress and mastery are the learner's own: kept per learner until either (or the curriculum) changes.
+    body = fragment_get_or_render(name="phase", user=request.user, render=render_body, parts=(phase.slug,))
+    return render(request, "curriculum/phase.html", {"phase": phase, "body": mark_safe(body)})  # our HTML
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -181,6 +181,24 @@ def _topic_readiness(topic: Topic, question_ids: list[int], cards: dict) -> Topi
     )
 
 
+# What readiness rows show (title, link, roadmap order): topic and phase bodies are long, and every
+# practice page view loaded all of them.
+READINESS_TOPIC_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "order",
+    "phase__id",
+    "phase__order",
+    "phase__slug",
+    "phase__title",
+)
+
+
+def _topics_for_readiness(ids) -> dict[int, Topic]:
+    return Topic.objects.select_related("phase").only(*READINESS_TOPIC_FIELDS).in_bulk(ids)
+
+
 def readiness_by_level(*, user, now: datetime | None = None) -> list[LevelReadiness]:
     """Per level: readiness across the topics its questions cover, and the weakest of them."""
     now = now or timezone.now()
@@ -189,7 +207,7 @@ def readiness_by_level(*, user, now: datetime | None = None) -> list[LevelReadin
     for qid, level, topic_id in Question.objects.active().values_list("id", "level", "main_topic_id"):
         grouped[level][topic_id].append(qid)
     topic_ids = {t for by_topic in grouped.values() for t in by_topic}
-    topics = Topic.objects.select_related("phase").in_bulk(topic_ids)
+    topics = _topics_for_readiness(topic_ids)
     levels = []
     for level, label in Level.choices:
         rows = [_topic_readiness(topics[t], qids, cards) for t, qids in grouped[level].items()]
@@ -211,7 +229,7 @@ def recall_by_topic(*, user, now: datetime | None = None) -> list[TopicReadiness
     for qid, topic_id in Question.objects.active().values_list("id", "main_topic_id"):
         by_topic[topic_id].append(qid)
     practised = {t: qids for t, qids in by_topic.items() if any(q in cards for q in qids)}
-    topics = Topic.objects.select_related("phase").in_bulk(practised)
+    topics = _topics_for_readiness(practised)
     rows = [_topic_readiness(topics[t], qids, cards) for t, qids in practised.items()]
     return sorted(rows, key=lambda r: (r.recall, r.topic.title))
 

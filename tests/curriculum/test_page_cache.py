@@ -140,3 +140,70 @@ def test_fragment_parts_keep_entries_apart(learner):
     one_again = fragment_get_or_render(name="probe", user=learner, render=lambda: "unused", parts=("a",))
 
     assert (one, two, one_again) == ("one", "two", "one")
+
+
+def _phase_page(client, phase) -> str:
+    response = client.get(reverse("curriculum:phase", args=[phase.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_phase_second_learner_sees_own_progress_not_the_cached_first(
+    client, learner, other_learner, phase_with_topics
+):
+    phase, topics = phase_with_topics
+    TopicProgressFactory(user=learner, topic=topics[0], status="done")
+    TopicProgressFactory(user=learner, topic=topics[1], status="done")
+
+    client.force_login(learner)
+    first = _phase_page(client, phase)
+    client.force_login(other_learner)
+    second = _phase_page(client, phase)
+
+    assert "2 of 3 done" in first
+    assert "0 of 3 done" in second
+
+
+def test_phase_shows_progress_marked_after_it_was_cached(
+    client, learner, phase_with_topics, django_capture_on_commit_callbacks
+):
+    phase, topics = phase_with_topics
+    client.force_login(learner)
+    assert "0 of 3 done" in _phase_page(client, phase)
+
+    _mark(client, topics[2], "done", django_capture_on_commit_callbacks)
+
+    assert "1 of 3 done" in _phase_page(client, phase)
+
+
+def test_phase_pages_are_cached_apart(client, learner, phase_with_topics):
+    phase, _ = phase_with_topics
+    other = PhaseFactory(order=2)
+    TopicFactory(phase=other, order=1)
+    client.force_login(learner)
+
+    assert "0 of 3 done" in _phase_page(client, phase)
+    assert "0 of 1 done" in _phase_page(client, other)
+
+
+def test_phase_shows_mastery_won_after_it_was_cached(client, learner, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.webapp.challenges.test_pages import _perfect_beats
+    from webapp.challenges.models import ChallengeAttempt
+    from webapp.challenges.services import attempt_score
+
+    topic = TopicFactory(slug="beat-tracking-melody", phase=PhaseFactory(slug="music-ai-test"))
+    client.force_login(learner)
+    assert "Mastered" not in _phase_page(client, topic.phase)
+    with django_capture_on_commit_callbacks(execute=False):  # scored here below, not sent to a worker
+        client.post(
+            reverse("challenges:submit", args=["beat-tracking"]),
+            {"submission": SimpleUploadedFile("beats.zip", _perfect_beats(), content_type="application/zip")},
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = attempt_score(attempt_id=ChallengeAttempt.objects.get(user=learner).pk)
+
+    assert attempt.passed
+    assert "Mastered" in _phase_page(client, topic.phase)

@@ -50,6 +50,7 @@ def test_roadmap_query_count_does_not_grow_with_phases(
     # A cache outside the database, emptied before each request: these are the page's own queries,
     # progress for every phase in one (test_page_cache.py covers the cached body).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
     client.force_login(learner)
     with django_assert_max_num_queries(6):
         client.get(reverse("curriculum:roadmap"))
@@ -61,7 +62,11 @@ def test_roadmap_query_count_does_not_grow_with_phases(
     assert html.count('class="card phase-card"') == 14
 
 
-def test_phase_page_lists_topics_with_status(client, learner, roadmap_data, django_assert_max_num_queries):
+def test_phase_page_lists_topics_with_status(
+    client, learner, roadmap_data, django_assert_max_num_queries, settings
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # page's own
+    cache.clear()
     phases, topics = roadmap_data
     TopicProgressFactory(user=learner, topic=topics[0], status="done")
     client.force_login(learner)
