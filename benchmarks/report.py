@@ -49,7 +49,38 @@ def _web(data: dict | None) -> list[str]:
     configs = data.get("configs") or {"postgres": data}  # results written before both were measured
     for config, result in configs.items():
         lines += _web_config(config, result)
+    before = read_json("web-before.json")  # the same benchmark on the code before issue 17's changes
+    if before and before.get("configs"):
+        lines += _web_before_after(before, configs)
     return lines
+
+
+def _web_before_after(before: dict, after: dict) -> list[str]:
+    lines = [
+        "### Before and after issue 17's changes, at 50 users",
+        "",
+        f"Before: the same benchmark on the code before the changes, run {before['date']} "
+        "(`results/web-before.json`); each side carries its own load average, and the machine was shared.",
+        "",
+        "| configuration | page | before: req/s, p50, p99 ms | after: req/s, p50, p99 ms | load avg before → after |",
+        "|---|---|---|---|---|",
+    ]
+    for config, result in after.items():
+        old_rows = {
+            r["target"]: r
+            for r in before["configs"].get(config, {}).get("rows", [])
+            if r["connections"] == 50
+        }
+        for r in (r for r in result["rows"] if r["connections"] == 50):
+            o = old_rows.get(r["target"])
+            if o is None:
+                continue
+            lines.append(
+                f"| {config} | {r['target']} | {o['requests_per_s']}, {o['p50_ms']:.0f}, {o['p99_ms']:.0f} | "
+                f"{r['requests_per_s']}, {r['p50_ms']:.0f}, {r['p99_ms']:.0f} | "
+                f"{o['load_average_before']} → {r['load_average_before']} |"
+            )
+    return [*lines, ""]
 
 
 def _web_config(config: str, result: dict) -> list[str]:

@@ -155,8 +155,13 @@ else:
     raise ValueError(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}")
 STORAGES = {
     "default": _media_backend,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (css/app.3f2a….css) with gzip and Brotli copies: WhiteNoise serves a hashed file
+    # with a ten-year, immutable Cache-Control, so a returning browser asks for none of them again.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# A file missing from the manifest (collectstatic not rerun after adding it) is linked by its plain
+# name, served with a short lifetime, rather than failing the page with a 500.
+WHITENOISE_MANIFEST_STRICT = False
 # Serve files straight from STATICFILES_DIRS / app static folders in development (production.py sets
 # this again after it turns DEBUG off).
 WHITENOISE_USE_FINDERS = DEBUG
