@@ -39,6 +39,18 @@ def fragment_get_or_render(*, name: str, user, render: Callable[[], str], parts:
     return html
 
 
+def site_value_get_or_compute(*, name: str, compute: Callable[[], object]) -> object:
+    """A value every user shares (derived from the curriculum or question bank only, never from one
+    learner's data), kept until the next import bumps the site's token."""
+    (token,) = _tokens([_token_key(SITE_SCOPE)])
+    key = f"siteval:{name}:{token}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FRAGMENT_TIMEOUT_S)
+    return value
+
+
 def _tokens(keys: list[str]) -> list[str]:
     """The current token of each scope; a missing one (never bumped, or evicted by Redis) gets a new
     random token rather than a fixed default, so an eviction can't make old entries reachable again."""
