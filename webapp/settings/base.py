@@ -155,8 +155,9 @@ else:
     raise ValueError(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}")
 STORAGES = {
     "default": _media_backend,
-    # Hashed names (css/app.3f2a….css) with gzip and Brotli copies: WhiteNoise serves a hashed file
-    # with a ten-year, immutable Cache-Control, so a returning browser asks for none of them again.
+    # Hashed names (css/app.3f2a….css) with gzip and Brotli copies: the ASGI app's /static/ mount
+    # (webapp/static_files.py; WhiteNoise where Django serves them) sends the compressed copy and a
+    # ten-year immutable Cache-Control for a hashed name, so a returning browser asks for none again.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # A file missing from the manifest (collectstatic not rerun after adding it) is linked by its plain
