@@ -22,11 +22,37 @@ class Seed:
     question_id: int  # a question graded on free text (and options where it has them)
     answer_body: str  # the form body of one good answer to it (CSRF token included)
     learner_username: str
+    phase_slug: str  # the phase of the topic page measured (ctc)
 
 
 def setup_django(*, fresh: bool) -> None:
     """Create (or re-create) the database and set Django up against it in this process."""
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    if os.environ.get("BENCH_CONFIG") == "embedded":
+        _sqlite_prepare(fresh=fresh)
+    else:
+        _postgres_prepare(fresh=fresh)
+    import django
+
+    django.setup()
+
+
+def _sqlite_prepare(*, fresh: bool) -> None:
+    """The embedded default's files live in SOUNDPATH_VAR_DIR (set by the caller, as run.sh does)."""
+    from pathlib import Path
+
+    var = Path(os.environ["SOUNDPATH_VAR_DIR"])
+    var.mkdir(parents=True, exist_ok=True)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("CELERY_BROKER_URL", None)
+    os.environ.pop("CACHE_URL", None)
+    if fresh:
+        for name in ("soundpath.sqlite3", "celery-broker.sqlite3"):
+            for suffix in ("", "-wal", "-shm"):
+                (var / f"{name}{suffix}").unlink(missing_ok=True)
+
+
+def _postgres_prepare(*, fresh: bool) -> None:
     os.environ.setdefault("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
     if fresh:
         subprocess.run(["dropdb", *PG, "--if-exists", "--force", DB_NAME], check=True, timeout=60)
@@ -36,9 +62,6 @@ def setup_django(*, fresh: bool) -> None:
     ).stdout.strip()  # fmt: skip
     if not exists:
         subprocess.run(["createdb", *PG, DB_NAME], check=True, timeout=60)
-    import django
-
-    django.setup()
 
 
 def prepare(*, fresh: bool = True) -> Seed:
@@ -46,6 +69,12 @@ def prepare(*, fresh: bool = True) -> Seed:
 
     setup_django(fresh=fresh)
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)  # the embedded default's shared cache, as run.sh makes it
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: served from STATIC_ROOT
+    if fresh:
+        from django.core.cache import cache
+
+        cache.clear()  # nothing cached by an earlier run (Redis outlives the dropped database)
     call_command("import_curriculum", verbosity=0)
     call_command("import_questions", verbosity=0)
     return seed()
@@ -54,6 +83,7 @@ def prepare(*, fresh: bool = True) -> Seed:
 def seed() -> Seed:
     from django.utils.crypto import get_random_string
 
+    from curriculum.models import Topic
     from webapp.accounts.models import User
     from webapp.cohorts.models import Cohort
 
@@ -70,6 +100,7 @@ def seed() -> Seed:
         question_id=question.id,
         answer_body=body,
         learner_username=learners[0].username,
+        phase_slug=Topic.objects.select_related("phase").get(slug="ctc").phase.slug,
     )
 
 

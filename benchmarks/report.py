@@ -37,25 +37,95 @@ def _header(title: str, data: dict | None) -> list[str]:
     return [f"## {title}", "", f"Machine: {data['machine']}. Date: {data['date']}.", ""]
 
 
+PAGE_TARGETS = ("roadmap", "phase page", "topic page (ctc)", "practice", "job list")  # issue 17's pages
+P50_TARGET_MS = 250
+
+
 def _web(data: dict | None) -> list[str]:
     lines = _header("Web pages under load (wrk on loopback)", data)
     if not data:
         return lines
     lines += [f"- {note}" for note in data["notes"]] + [""]
-    lines += [
-        "| page | users | req/s | p50 ms | p90 ms | p99 ms | errors | bytes | load avg (before) |",
-        "|---|---|---|---|---|---|---|---|---|",
+    configs = data.get("configs") or {"postgres": data}  # results written before both were measured
+    for config, result in configs.items():
+        lines += _web_config(config, result)
+    before = read_json("web-before.json")  # the same benchmark on the code before issue 17's changes
+    if before and before.get("configs"):
+        lines += _web_before_after(before, configs)
+    return lines
+
+
+def _web_before_after(before: dict, after: dict) -> list[str]:
+    lines = [
+        "### Before and after issue 17's changes, at 50 users",
+        "",
+        f"Before: the same benchmark on the code before the changes, run {before['date']} "
+        "(`results/web-before.json`); each side carries its own load average, and the machine was shared.",
+        "",
+        "| configuration | page | before: req/s, p50, p99 ms | after: req/s, p50, p99 ms | load avg before → after |",
+        "|---|---|---|---|---|",
     ]
-    for r in data["rows"]:
+    for config, result in after.items():
+        old_rows = {
+            r["target"]: r
+            for r in before["configs"].get(config, {}).get("rows", [])
+            if r["connections"] == 50
+        }
+        for r in (r for r in result["rows"] if r["connections"] == 50):
+            o = old_rows.get(r["target"])
+            if o is None:
+                continue
+            lines.append(
+                f"| {config} | {r['target']} | {o['requests_per_s']}, {o['p50_ms']:.0f}, {o['p99_ms']:.0f} | "
+                f"{r['requests_per_s']}, {r['p50_ms']:.0f}, {r['p99_ms']:.0f} | "
+                f"{o['load_average_before']} → {r['load_average_before']} |"
+            )
+    return [*lines, ""]
+
+
+def _web_config(config: str, result: dict) -> list[str]:
+    rows = result["rows"]
+    lines = [
+        f"### {config}",
+        "",
+        "| page | users | req/s | p50 ms | p90 ms | p99 ms | errors | progress changes | load avg (before) | issue 17 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
         errors = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "0"
         lines.append(
             f"| {r['target']} (`{r['method']} {r['path']}`) | {r['connections']} | {r['requests_per_s']} | "
-            f"{r['p50_ms']:.0f} | {r['p90_ms']:.0f} | {r['p99_ms']:.0f} | {errors} | {r['response_bytes']} | "
-            f"{r['load_average_before']} |"
+            f"{r['p50_ms']:.0f} | {r['p90_ms']:.0f} | {r['p99_ms']:.0f} | {errors} | "
+            f"{r.get('progress_changes', '')} | {r['load_average_before']} | {_web_verdict(r, rows)} |"
         )
-    for s in data.get("skipped", []):
+    for s in result.get("skipped", []):
         lines.append(f"\nNot measured: {s['target']} (`{s['path']}`): {s['reason']}")
     return [*lines, ""]
+
+
+def _web_verdict(row: dict, rows: list[dict]) -> str:
+    """Issue 17's page target at 50 users, against the cached ceiling measured in the same run: p50 ≤
+    250 ms, p99 ≤ 2× the cached page's, throughput ≥ ½ of it, no errors."""
+    if row["target"] not in PAGE_TARGETS or row["connections"] != 50:
+        return ""
+    ceiling_name = (
+        "topic page, from Django's cache"
+        if row["target"].startswith("topic")
+        else "roadmap, from Django's cache"
+    )
+    ceiling = next((r for r in rows if r["target"] == ceiling_name and r["connections"] == 50), None)
+    if ceiling is None:
+        return "no ceiling measured"
+    misses = []
+    if row["p50_ms"] > P50_TARGET_MS:
+        misses.append(f"p50 > {P50_TARGET_MS} ms")
+    if row["p99_ms"] > 2 * ceiling["p99_ms"]:
+        misses.append(f"p99 > 2× {ceiling['p99_ms']:.0f} ms")
+    if row["requests_per_s"] < ceiling["requests_per_s"] / 2:
+        misses.append(f"req/s < ½ × {ceiling['requests_per_s']}")
+    if row["errors"]:
+        misses.append("errors")
+    return "met" if not misses else "not met: " + "; ".join(misses)
 
 
 def _jobs(data: dict | None) -> list[str]:

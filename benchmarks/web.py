@@ -1,11 +1,16 @@
 """Web benchmark: latency and throughput of pages under load, from wrk in a second process on
-loopback, against the platform's ASGI app under uvicorn (1 worker, as `make run` starts it) on
-PostgreSQL — next to the same pages from Django's cache and a static file, the distance to the limit.
+loopback, against the platform's ASGI app under uvicorn (1 worker, as `make run` starts it), on each
+configuration (BENCH_WEB_CONFIGS, default both): `embedded` (make run's defaults: SQLite in WAL, the
+database-backed cache, the SQLite broker) and `postgres` (PostgreSQL, Redis broker and cache) — next
+to the same pages from Django's cache and a static file, the ceilings measured in the same run.
 
     .venv/bin/python -m benchmarks.web        # writes results/web.json (BENCH_WEB_SECONDS=10 per run)
 
 wrk keeps C connections busy back to back (no think time): "C concurrent users" here are users
-who click the moment the previous page arrives, the worst case for the server.
+who click the moment the previous page arrives, the worst case for the server. Meanwhile a thread
+marks and unmarks topics for the seeded learners (BENCH_PROGRESS_PER_S, default 5 a second), so the
+per-learner cached pages are invalidated and re-rendered as they would be in a class, not only
+served warm.
 """
 
 import json
@@ -25,7 +30,9 @@ from benchmarks.common import load_average, machine, today, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "10"))
-CONCURRENCY = (10, 50)
+CONCURRENCY = tuple(int(c) for c in os.environ.get("BENCH_WEB_USERS", "10,50").split(","))
+CONFIGS = tuple(os.environ.get("BENCH_WEB_CONFIGS", "embedded,postgres").split(","))
+PROGRESS_PER_S = float(os.environ.get("BENCH_PROGRESS_PER_S", "5"))
 WRK_THREADS = 2  # one per core; wrk itself is light next to the server
 REQUEST_TIMEOUT_S = 10
 
@@ -43,13 +50,64 @@ def targets(seed) -> list[Target]:
     learners, instructor = seed.learner_cookies, (seed.instructor_cookie,)
     return [
         Target("roadmap", "/roadmap/", learners),
+        Target("phase page", f"/roadmap/phases/{seed.phase_slug}/", learners),
         Target("topic page (ctc)", "/roadmap/topics/ctc/", learners),
+        Target("practice", "/practice/", learners),
+        Target("job list", "/jobs/", learners),
         Target("quiz answer (POST, graded)", "/practice/answer/", learners, seed.answer_body, 302),
         Target(f"cohort dashboard ({LEARNERS} learners)", f"/cohorts/{seed.cohort_id}/", instructor),
         Target("roadmap, from Django's cache", "/bench-cached/roadmap/", learners),
         Target("topic page, from Django's cache", "/bench-cached/topics/ctc/", learners),
         Target("static file (app.css)", "/static/css/app.css"),
     ]
+
+
+def targets_chosen(seed) -> list[Target]:
+    """BENCH_WEB_TARGETS: a comma-separated list of name prefixes (default all)."""
+    wanted = [w.strip() for w in os.environ.get("BENCH_WEB_TARGETS", "").split(",") if w.strip()]
+    return [t for t in targets(seed) if not wanted or any(t.name.startswith(w) for w in wanted)]
+
+
+class ProgressChurn:
+    """Marks and unmarks topics for the seeded learners in turn while wrk runs (the service the
+    progress button calls, so their cached pages are invalidated as in use). Counts what it did."""
+
+    def __init__(self, per_second: float):
+        import threading
+
+        self.per_second = per_second
+        self.changes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        if self.per_second > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        from curriculum.models import Topic
+        from curriculum.services import topic_progress_mark
+        from webapp.accounts.models import User
+
+        users = list(User.objects.filter(username__startswith="bench-learner-").order_by("username"))
+        topics = list(Topic.objects.active().order_by("-id")[:5])  # not among those seeded as done
+        try:
+            while not self._stop.wait(1 / self.per_second):
+                user = users[self.changes % len(users)]
+                topic = topics[(self.changes // len(users)) % len(topics)]
+                status = "done" if (self.changes // (len(users) * len(topics))) % 2 == 0 else "reset"
+                topic_progress_mark(user=user, topic=topic, status=status)
+                self.changes += 1
+        finally:
+            connection.close()
 
 
 LUA = """
@@ -159,17 +217,14 @@ def uvicorn_server(timeout: float = 180):
         log.close()
 
 
-def main() -> None:
-    import shutil
-
+def measure_config(config: str) -> dict:
+    """One configuration, in this process (Django is set up for it): seed, serve, measure."""
     from benchmarks.benchdb import prepare
 
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed: apt-get install -y wrk (Debian's package)")
     seed = prepare(fresh=True)
     rows, skipped = [], []
     with uvicorn_server() as base:
-        for target in targets(seed):
+        for target in targets_chosen(seed):
             try:
                 size = check(base, target)
             except Exception as exc:  # a page still being built elsewhere: say so, measure the rest
@@ -177,22 +232,58 @@ def main() -> None:
                 print(f"skipped {target.name}: {exc}", flush=True)
                 continue
             for connections in CONCURRENCY:
-                row = {**run_wrk(base, target, connections), "response_bytes": size}
+                with ProgressChurn(PROGRESS_PER_S) as churn:
+                    row = {**run_wrk(base, target, connections), "response_bytes": size}
+                row["progress_changes"] = churn.changes
                 rows.append(row)
-                print(f"{target.name:<34} c={connections:<3} {row['requests_per_s']:>8} req/s  "
+                print(f"[{config}] {target.name:<34} c={connections:<3} {row['requests_per_s']:>8} req/s  "
                       f"p50 {row['p50_ms']:.1f} ms  p99 {row['p99_ms']:.1f} ms  load {row['load_average_before']}"
+                      f"  progress changes {churn.changes}"
                       f"{'  errors ' + str(row['errors']) if row['errors'] else ''}", flush=True)  # fmt: skip
+    return {"rows": rows, "skipped": skipped}
+
+
+NOTES = {
+    "embedded": "make run's defaults: SQLite (WAL, busy timeout) in its own var folder, the database-backed "
+    "shared cache, the SQLite-backed broker (no worker running: a quiz answer is queued, not graded)",
+    "postgres": "PostgreSQL on loopback (CONN_MAX_AGE 0), Redis for the broker (database 14) and the shared "
+    "cache (BENCH_CACHE_URL, default database 13; no worker running: a quiz answer is queued, not graded)",
+}
+
+
+def main() -> None:
+    import shutil
+
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk (Debian's package)")
+    config = os.environ.get("BENCH_CONFIG")
+    if config:  # one configuration, asked for by the loop below in a process of its own
+        write_json(f"web-{config}.json", measure_config(config))
+        return
+    configs = {}
+    for config in CONFIGS:
+        env = {**os.environ, "BENCH_CONFIG": config}
+        if config == "embedded":
+            env["SOUNDPATH_VAR_DIR"] = str(ROOT / "var" / "bench-embedded")
+        done = subprocess.run([sys.executable, "-m", "benchmarks.web"], cwd=ROOT, env=env)
+        if done.returncode != 0:
+            configs[config] = {
+                "rows": [],
+                "skipped": [{"target": "all", "path": "", "reason": f"exit {done.returncode}"}],
+            }
+            continue
+        configs[config] = json.loads((ROOT / "benchmarks" / "results" / f"web-{config}.json").read_text())
     notes = [
         "uvicorn webapp.asgi:application, 1 worker (the platform's mode), default access log, Gradio demos mounted",
-        "DEBUG off (benchmarks.bench_settings), PostgreSQL on loopback, local-memory cache for the cached pages",
+        "DEBUG off (benchmarks.bench_settings); the cached ceilings are the same views in cache_page, on the "
+        "configuration's own shared cache",
         f"wrk {WRK_THREADS} threads, closed loop without think time, {SECONDS} s per run, on the same 2 cores",
         f"requests take the {LEARNERS} seeded learners' sessions in turn; the dashboard is one instructor's",
-        "quiz answer: a free-text answer graded by the MiniLM grader in the web process, then the "
-        "learner's spaced-repetition card updated under a row lock",
+        f"during every run, {PROGRESS_PER_S:g} progress changes a second (a learner marks or unmarks a topic), "
+        "each invalidating that learner's cached pages",
     ]
-    write_json(
-        "web.json", {"machine": machine(), "date": today(), "notes": notes, "rows": rows, "skipped": skipped}
-    )
+    notes += [f"{name}: {NOTES[name]}" for name in CONFIGS]
+    write_json("web.json", {"machine": machine(), "date": today(), "notes": notes, "configs": configs})
 
 
 if __name__ == "__main__":

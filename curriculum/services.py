@@ -12,6 +12,7 @@ from curriculum.lessons import lesson_parts
 from curriculum.models import CheckAnswer, Phase, Resource, Topic, TopicProgress
 from curriculum.rendering import render_markdown
 from curriculum.search import topic_search_index_sync
+from webapp.fragments import fragments_invalidate_site, fragments_invalidate_user
 
 
 @dataclass
@@ -38,6 +39,7 @@ def curriculum_import(*, content_dir: Path) -> ImportReport:
     with transaction.atomic():
         report = _write_curriculum(curriculum)
         topic_search_index_sync()
+        fragments_invalidate_site()
     return report
 
 
@@ -178,6 +180,14 @@ def topic_progress_mark(*, user, topic: Topic, status: str) -> TopicProgress | N
     """Set the user's own status on a topic: 'started', 'done', or 'reset' (undo: no record)."""
     if not user.is_authenticated:
         raise ProgressError("Sign in to track your progress.")
+    with transaction.atomic():
+        progress = _progress_write(user=user, topic=topic, status=status)
+        # Registered inside the transaction, so it runs once the write is visible to other requests.
+        fragments_invalidate_user(user_id=user.pk)
+    return progress
+
+
+def _progress_write(*, user, topic: Topic, status: str) -> TopicProgress | None:
     now = timezone.now()
     if status == "reset":
         TopicProgress.objects.filter(user=user, topic=topic).delete()

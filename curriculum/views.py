@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from curriculum import selectors, services
@@ -13,27 +15,40 @@ from curriculum.demo_links import demo_is_mounted, demo_link
 from curriculum.models import Phase, Topic
 from curriculum.notebook_pages import notebook_path
 from curriculum.search import topic_search
+from webapp.fragments import fragment_get_or_render
 
 
 def roadmap(request: HttpRequest) -> HttpResponse:
-    phases = selectors.roadmap_phases(user=request.user)
-    timeline, total_weeks = selectors.roadmap_timeline(phases)
-    context = {"phases": phases, "timeline": timeline, "total_weeks": total_weeks}
-    return render(request, "curriculum/roadmap.html", context)
+    def render_body() -> str:
+        phases = selectors.roadmap_phases(user=request.user)
+        timeline, total_weeks = selectors.roadmap_timeline(phases)
+        context = {"phases": phases, "timeline": timeline, "total_weeks": total_weeks}
+        return render_to_string("curriculum/_roadmap_body.html", context, request=request)
+
+    # The body is the learner's own: kept per learner until their progress or the curriculum changes.
+    body = fragment_get_or_render(name="roadmap", user=request.user, render=render_body)
+    return render(request, "curriculum/roadmap.html", {"body": mark_safe(body)})  # HTML we rendered
 
 
 def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
     phase = get_object_or_404(Phase, slug=slug, is_active=True)
-    topics = list(selectors.phase_topics(phase=phase))
-    status = selectors.user_status_by_topic(user=request.user, topics=topics)
-    rows = [(topic, status.get(topic.id)) for topic in topics]
-    done = sum(1 for _, s in rows if s == "done")
-    percent = round(100 * done / len(rows)) if rows else 0
-    previous, following = selectors.phase_neighbours(phase=phase)
-    context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
-    context["has_notebook"] = notebook_path(phase_slug=phase.slug) is not None
-    context["goals"] = selectors.phase_goals(phase=phase)
-    return render(request, "curriculum/phase.html", {**context, "previous": previous, "next": following})
+
+    def render_body() -> str:
+        topics = list(selectors.phase_topics(phase=phase))
+        status = selectors.user_status_by_topic(user=request.user, topics=topics)
+        rows = [(topic, status.get(topic.id)) for topic in topics]
+        done = sum(1 for _, s in rows if s == "done")
+        percent = round(100 * done / len(rows)) if rows else 0
+        previous, following = selectors.phase_neighbours(phase=phase)
+        context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
+        context["has_notebook"] = notebook_path(phase_slug=phase.slug) is not None
+        context["goals"] = selectors.phase_goals(phase=phase)
+        context |= {"previous": previous, "next": following}
+        return render_to_string("curriculum/_phase_body.html", context, request=request)
+
+    # Progress and mastery are the learner's own: kept per learner until either (or the curriculum) changes.
+    body = fragment_get_or_render(name="phase", user=request.user, render=render_body, parts=(phase.slug,))
+    return render(request, "curriculum/phase.html", {"phase": phase, "body": mark_safe(body)})  # our HTML
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from curriculum.models import Topic
 from curriculum.services import ImportReport
 from quiz.content_loader import QuestionSpec, load_question_bank
 from quiz.models import Attempt, Card, KeyPoint, MockInterview, Option, Question
+from webapp.fragments import fragments_invalidate_site
 
 
 @dataclass
@@ -39,6 +40,7 @@ def question_bank_import(*, content_dir: Path) -> QuestionImportReport:
         retired = Question.objects.exclude(slug__in=[s.slug for s in specs]).filter(is_active=True)
         report.retired = sorted(retired.values_list("slug", flat=True))
         retired.update(is_active=False)
+        fragments_invalidate_site()  # the practice pages' cached question bank, after commit
     return report
 
 

@@ -16,6 +16,7 @@ from curriculum.models import Topic
 from quiz import scheduling
 from quiz.chart_score import chart_score, chart_score_series
 from quiz.models import Attempt, Card, KeyPoint, Level, MockInterview, Option, Question
+from webapp.fragments import site_value_get_or_compute
 
 WEAKEST_SHOWN = 3
 RETENTION_WINDOW = timedelta(days=30)
@@ -181,18 +182,46 @@ def _topic_readiness(topic: Topic, question_ids: list[int], cards: dict) -> Topi
     )
 
 
+# What readiness rows show (title, link, roadmap order): topic and phase bodies are long, and every
+# practice page view loaded all of them.
+READINESS_TOPIC_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "order",
+    "phase__id",
+    "phase__order",
+    "phase__slug",
+    "phase__title",
+)
+
+
+def _topics_for_readiness(ids) -> dict[int, Topic]:
+    return Topic.objects.select_related("phase").only(*READINESS_TOPIC_FIELDS).in_bulk(ids)
+
+
+def _question_bank_by_level() -> tuple[dict[str, dict[int, list[int]]], dict[int, Topic]]:
+    """level → topic id → active question ids, and those topics: the same for every learner, so kept
+    in the shared cache until the next curriculum or question import."""
+
+    def compute():
+        grouped: dict[str, dict[int, list[int]]] = defaultdict(dict)
+        for qid, level, topic_id in Question.objects.active().values_list("id", "level", "main_topic_id"):
+            grouped[level].setdefault(topic_id, []).append(qid)
+        topic_ids = {t for by_topic in grouped.values() for t in by_topic}
+        return dict(grouped), _topics_for_readiness(topic_ids)
+
+    return site_value_get_or_compute(name="quiz-bank-by-level", compute=compute)
+
+
 def readiness_by_level(*, user, now: datetime | None = None) -> list[LevelReadiness]:
     """Per level: readiness across the topics its questions cover, and the weakest of them."""
     now = now or timezone.now()
     cards = _card_values(user, now)
-    grouped: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for qid, level, topic_id in Question.objects.active().values_list("id", "level", "main_topic_id"):
-        grouped[level][topic_id].append(qid)
-    topic_ids = {t for by_topic in grouped.values() for t in by_topic}
-    topics = Topic.objects.select_related("phase").in_bulk(topic_ids)
+    grouped, topics = _question_bank_by_level()
     levels = []
     for level, label in Level.choices:
-        rows = [_topic_readiness(topics[t], qids, cards) for t, qids in grouped[level].items()]
+        rows = [_topic_readiness(topics[t], qids, cards) for t, qids in grouped.get(level, {}).items()]
         rows.sort(key=lambda r: (r.topic.phase.order, r.topic.order))
         score = sum(r.readiness for r in rows) / len(rows) if rows else 0.0
         # Only practised topics can be "weakest"; the rest are listed as not started (LevelReadiness).
@@ -211,7 +240,7 @@ def recall_by_topic(*, user, now: datetime | None = None) -> list[TopicReadiness
     for qid, topic_id in Question.objects.active().values_list("id", "main_topic_id"):
         by_topic[topic_id].append(qid)
     practised = {t: qids for t, qids in by_topic.items() if any(q in cards for q in qids)}
-    topics = Topic.objects.select_related("phase").in_bulk(practised)
+    topics = _topics_for_readiness(practised)
     rows = [_topic_readiness(topics[t], qids, cards) for t, qids in practised.items()]
     return sorted(rows, key=lambda r: (r.recall, r.topic.title))
 

@@ -21,12 +21,13 @@ def _redirect_to(url: str):
 
 def build_application():
     from fastapi import FastAPI
-    from starlette.staticfiles import StaticFiles
+
+    from webapp.static_files import CompressedStaticFiles
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     # Files come from `manage.py collectstatic`; an empty folder answers 404s rather than 500s.
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-    app.mount("/static", StaticFiles(directory=settings.STATIC_ROOT), name="static")
+    app.mount("/static", CompressedStaticFiles(directory=settings.STATIC_ROOT), name="static")
     upload_dir = None
     if settings.DEMOS_ENABLED:
         from demos.mounting import cache_keep_manifest_write, demo_mount, demo_upload_dir

@@ -66,7 +66,9 @@ def _key_point(kp: dict) -> KeyPointInput:
     """As the worker builds it from the bank: declared `numbers` are checked by value ([] checks none)."""
     if "numbers" not in kp or kp["numbers"] is None:
         return KeyPointInput(kp["point"], tuple(kp["terms"]))
-    numbers = tuple(declared_quantity(**n) if isinstance(n, dict) else declared_quantity(n) for n in kp["numbers"])
+    numbers = tuple(
+        declared_quantity(**n) if isinstance(n, dict) else declared_quantity(n) for n in kp["numbers"]
+    )
     return KeyPointInput(kp["point"], tuple(kp["terms"]), numbers)
 
 
@@ -226,7 +228,9 @@ def _split_table(by_split: dict[str, Metrics]) -> list[str]:
         row("questions / answers", lambda m: f"{m.questions} / {m.answers}"),
         row("strong > partial > wrong (share of questions)", lambda m: m.ordering_rate),
         row("adversarial answers", lambda m: m.adversarial),
-        row("adversarial scoring as high as the real partial answer", lambda m: len(m.adversarial_at_partial)),
+        row(
+            "adversarial scoring as high as the real partial answer", lambda m: len(m.adversarial_at_partial)
+        ),
         row("off-topic and empty answers scoring 0", lambda m: m.zero_rate),
     ]
     rows += [row(f"mean score: {k}", lambda m, k=k: m.mean_by_kind.get(k, "–")) for k in kinds]

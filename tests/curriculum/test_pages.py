@@ -1,6 +1,7 @@
 """Roadmap, phase, topic and search pages: content shown, progress shown, bounded queries."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,18 +45,28 @@ def test_roadmap_shows_learner_progress_per_phase(client, learner, roadmap_data)
 
 
 def test_roadmap_query_count_does_not_grow_with_phases(
-    client, learner, django_assert_max_num_queries, roadmap_data
+    client, learner, django_assert_max_num_queries, roadmap_data, settings
 ):
+    # A cache outside the database, emptied before each request: these are the page's own queries,
+    # progress for every phase in one (test_page_cache.py covers the cached body).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
     client.force_login(learner)
     with django_assert_max_num_queries(6):
         client.get(reverse("curriculum:roadmap"))
     for i in range(10):
         TopicFactory(phase=PhaseFactory(order=100 + i))
+    cache.clear()
     with django_assert_max_num_queries(6):
-        client.get(reverse("curriculum:roadmap"))
+        html = client.get(reverse("curriculum:roadmap")).content.decode()
+    assert html.count('class="card phase-card"') == 14
 
 
-def test_phase_page_lists_topics_with_status(client, learner, roadmap_data, django_assert_max_num_queries):
+def test_phase_page_lists_topics_with_status(
+    client, learner, roadmap_data, django_assert_max_num_queries, settings
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # page's own
+    cache.clear()
     phases, topics = roadmap_data
     TopicProgressFactory(user=learner, topic=topics[0], status="done")
     client.force_login(learner)

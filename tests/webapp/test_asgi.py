@@ -24,6 +24,8 @@ def test_asgi_serves_django_static_and_gradio_demo():
 
     assert page.status_code == 200 and "Committed topic for the server" in page.text
     assert css.status_code == 200 and ".progress" in css.text
+    # webapp/static_files.py's mount: a plain (unhashed) name is kept briefly, compressed copies chosen.
+    assert css.headers["cache-control"] == "public, max-age=60" and css.headers["vary"] == "Accept-Encoding"
     assert demo.status_code == 200 and "gradio" in demo.text.lower()
     # Demos may be framed by our own pages only; Django pages never.
     assert demo.headers["x-frame-options"] == "SAMEORIGIN"

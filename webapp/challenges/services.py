@@ -14,6 +14,7 @@ from webapp.challenges.catalog.base import Challenge, SubmissionError
 from webapp.challenges.models import ChallengeAttempt
 from webapp.challenges.packs import challenge_pack, challenge_seed, pack_zip
 from webapp.challenges.submissions import submission_read
+from webapp.fragments import fragments_invalidate_user
 
 log = logging.getLogger(__name__)
 SCORE_ATTEMPT_TASK = "challenges.score_attempt"  # sent by name: tasks.py imports this module, not the reverse
@@ -99,4 +100,6 @@ def attempt_score(*, attempt_id) -> ChallengeAttempt:
             status=ChallengeAttempt.Status.SCORED, score=result.value, passed=result.passed,
             breakdown=result.breakdown, finished_at=timezone.now(), progress=1.0, progress_message="scored",
         )  # fmt: skip
+        if result.passed:  # a mastery badge on the learner's cached phase pages
+            fragments_invalidate_user(user_id=attempt.user_id)
     return ChallengeAttempt.objects.get(pk=attempt_id)

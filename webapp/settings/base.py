@@ -88,11 +88,19 @@ TEMPLATES = [
 ]
 
 # Embedded default: one SQLite file, shared by web and worker. IMMEDIATE transactions and a
-# generous timeout keep two processes from failing with "database is locked".
+# generous busy timeout (seconds) keep two processes from failing with "database is locked"; WAL lets
+# page reads go on while a worker or a learner's progress write holds the write lock (in the default
+# rollback journal every reader waits for it), and synchronous=NORMAL is WAL's safe pairing (a power
+# cut may lose the last commits, never corrupt the file).
+SQLITE_BUSY_TIMEOUT_S = env.int("SQLITE_BUSY_TIMEOUT_S", default=20)
 _sqlite_default = f"sqlite:///{VAR_DIR / 'soundpath.sqlite3'}"
 DATABASES = {"default": env.db("DATABASE_URL", default=_sqlite_default)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": SQLITE_BUSY_TIMEOUT_S,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 else:
     # 0 under ASGI: each request runs in its own thread, and persistent connections would pile up
     # (one per thread) until PostgreSQL refuses new ones; measured in benchmarks/RESULTS.md.
@@ -147,8 +155,14 @@ else:
     raise ValueError(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}")
 STORAGES = {
     "default": _media_backend,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (css/app.3f2a….css) with gzip and Brotli copies: the ASGI app's /static/ mount
+    # (webapp/static_files.py; WhiteNoise where Django serves them) sends the compressed copy and a
+    # ten-year immutable Cache-Control for a hashed name, so a returning browser asks for none again.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# A file missing from the manifest (collectstatic not rerun after adding it) is linked by its plain
+# name, served with a short lifetime, rather than failing the page with a 500.
+WHITENOISE_MANIFEST_STRICT = False
 # Serve files straight from STATICFILES_DIRS / app static folders in development (production.py sets
 # this again after it turns DEBUG off).
 WHITENOISE_USE_FINDERS = DEBUG
