@@ -111,11 +111,12 @@ def test_recognise_the_sample_with_whisper(db, learner_request, learner, inline_
     assert job.backend == "faster-whisper" and job.status == "succeeded"
     assert "pressure wave" in result.transcript.lower() and "frequency and time" in result.transcript.lower()
     words = [row[0].lower().strip(".,") for row in result.word_rows]
-    assert words[:5] == ["sound", "is", "a", "pressure", "wave"]
+    # the second word is "is" or "in" depending on the CPU's int8 kernels (see test_asr_faster_whisper)
+    assert words[0] == "sound" and words[2:5] == ["a", "pressure", "wave"]
     assert result.word_rows[0][1] < 0.3 and result.word_rows[-1][2] > 6.0  # the clip is 6.9 s
     assert all(row[1] <= row[2] for row in result.word_rows)
     assert "WER " in result.wer_markdown and "/ N 16 reference words" in result.wer_markdown
-    assert "REF:  sound is a pressure wave" in result.wer_markdown
+    assert "REF:  sound" in result.wer_markdown and "HYP:  sound" in result.wer_markdown
     assert "not a CTC model" in result.frame_markdown
     assert result.heard[0] == 16000 and "no noise added" in result.heard_text
     assert f"{len(result.word_rows)} words between" in result.plot_summary

@@ -9,6 +9,10 @@ from workers.engines.asr_faster_whisper import FasterWhisperRecognizer
 from workers.engines.base import EngineError, JobInputs
 
 SR = 16000
+# tiny.en on this espeak-ng sentence: 2 errors in 16 words on Intel CPUs, 3 on AMD EPYC ("is" heard
+# as "in", "spectrogram" as "spectacular ramp"): CTranslate2's int8 kernels differ by instruction
+# set. The bound allows 4 errors; a broken decoder or wrong sample rate gives far more.
+MAX_WER = 0.25
 REFERENCE = "Sound is a pressure wave. A spectrogram shows how its energy moves across frequency and time."
 normalise = jiwer.Compose(
     [jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveMultipleSpaces(), jiwer.Strip()]
@@ -35,7 +39,7 @@ def speech_result(recognizer, speech_16k):
 
 def test_faster_whisper_transcribes_shipped_clip(speech_result):
     transcript, _ = speech_result
-    assert word_error_rate(REFERENCE, transcript.text) <= 0.15
+    assert word_error_rate(REFERENCE, transcript.text) <= MAX_WER
     assert transcript.language == "en"
 
 
@@ -63,7 +67,7 @@ def test_faster_whisper_silence_is_empty(recognizer):
 
 def test_faster_whisper_infer_is_json_safe(recognizer, speech_16k):
     output = recognizer.infer(JobInputs(audio={"audio": speech_16k}, params={"language": "en"}))
-    assert word_error_rate(REFERENCE, output.data["text"]) <= 0.15
+    assert word_error_rate(REFERENCE, output.data["text"]) <= MAX_WER
     json.dumps(output.data)
 
 
