@@ -35,6 +35,8 @@ CATALOGUE = {
         HubModel("whisper-large-v3-turbo-ct2", "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
                  ("config.json", "model.bin", "preprocessor_config.json", "tokenizer.json", "vocabulary.json"),
                  "SOUNDPATH_FASTER_WHISPER_MODEL_PATH", "MIT"),
+        HubModel("wespeaker-resnet34", "hbredin/wespeaker-voxceleb-resnet34-LM", ("speaker-embedding.onnx",),
+                 "SOUNDPATH_WESPEAKER_MODEL_PATH", "CC-BY-4.0 (WeSpeaker weights trained on VoxCeleb)"),
         HubModel("xtts-v2", "coqui/XTTS-v2", ("config.json", "model.pth", "vocab.json", "speakers_xtts.pth"),
                  "SOUNDPATH_XTTS_MODEL_PATH", "Coqui Public Model Licence 1.0.0: non-commercial use only",
                  acknowledge="CPML"),

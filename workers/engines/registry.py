@@ -33,6 +33,7 @@ BACKENDS: dict[str, list[str]] = {
         "workers.engines.speaker_dvector:DVectorEncoder",
         "workers.engines.speaker_resemblyzer:ResemblyzerEncoder",
         "workers.engines.speaker_xvector:TransformersXVectorEncoder",
+        "workers.engines.speaker_wespeaker:WeSpeakerEncoder",
     ],
     "diarization": [
         "workers.engines.diarization_spectral:SpectralResemblyzerDiarizer",
