@@ -88,7 +88,10 @@ def bench_tts_and_asr(results: dict) -> None:
     )
     results[f"asr/{asr.backend}"] = _row(
         asr_seconds / audio_seconds,
-        {"WER (clean read speech, Piper voice)": f"{100 * round_trip_wer:.1f} %", **_asr_on_real_speech(asr)},
+        {
+            "WER (synthetic read speech: Piper voice)": f"{100 * round_trip_wer:.1f} %",
+            **_asr_on_real_speech(asr),
+        },
         f"{len(SENTENCES)} read sentences ({audio_seconds:.1f} s) and pyannote's 30 s telephone sample",
     )
 
@@ -193,7 +196,7 @@ def bench_speaker(results: dict) -> None:
     results[f"speaker-embedding/{engine.backend}"] = _row(
         seconds / audio_seconds,
         {
-            "EER": f"{100 * equal_error_rate(same, different):.1f} %",
+            "EER (synthetic: espeak-ng voices)": f"{100 * equal_error_rate(same, different):.1f} %",
             "trials": str(len(same) + len(different)),
         },
         f"{len(voices)} espeak-ng voices × 4 sentences",
@@ -318,13 +321,44 @@ def bench_sentence_embedding(results: dict) -> None:
     )
 
 
+def bench_cuda(results: dict) -> None:
+    """Where a CUDA device is visible: the torch and CTranslate2 engines again on it (same inputs as
+    their CPU rows), so the two devices' real-time factors sit side by side. Never needed by the tests."""
+    import torch
+
+    if not torch.cuda.is_available():
+        results["cuda"] = {"skipped": "no CUDA device visible (torch.cuda.is_available() is false)"}
+        return
+    from workers.audio_io import load_audio
+    from workers.engines.registry import get_engine
+
+    wav, _, _ = _pyannote_sample()
+    audio = load_audio(wav, target_sr=SR).samples
+    seconds = len(audio) / SR
+    device = torch.cuda.get_device_name(0)
+    runs = {
+        "asr": lambda engine: {"transcript words": str(len(engine.transcribe(audio).text.split()))},
+        "speaker-embedding": lambda engine: {"dimensions": str(engine.embed(audio).shape[0])},
+        "diarization": lambda engine: {"speakers found": f"{engine.diarize(audio).speaker_count} (truth 2)"},
+    }
+    for capability, run in runs.items():
+        for backend in ("faster-whisper",) if capability == "asr" else (None,):
+            engine = get_engine(capability, backend, device="cuda")
+            run(engine)  # warm-up: kernels compile and weights move on the first call
+            with Timer() as t:
+                quality = run(engine)
+            results[f"cuda/{capability}/{engine.backend}"] = _row(
+                t.seconds / seconds, {**quality, "device": device}, "pyannote.audio's 30 s sample, on CUDA"
+            )
+
+
 def _row(rtf: float, quality: dict, sample: str) -> dict:
     return {"rtf": round(rtf, 4), "quality": quality, "sample": sample, "machine": machine(), "date": today()}
 
 
 BENCHMARKS: tuple[Callable[[dict], None], ...] = (
     bench_tts_and_asr, bench_diarization, bench_vad, bench_speaker, bench_enhancement, bench_music,
-    bench_separation, bench_sentence_embedding,
+    bench_separation, bench_sentence_embedding, bench_cuda,
 )  # fmt: skip
 
 
@@ -343,7 +377,7 @@ def main() -> None:
     write_json("engines.json", results)
     write_markdown(results, memory)
     for key, row in results.items():
-        print(f"{key:<40} RTF {row['rtf']:<8} {row['quality']}")
+        print(f"{key:<40} {row.get('skipped') or ('RTF ' + str(row['rtf']) + ' ' + str(row['quality']))}")
     print(memory)
 
 
@@ -357,8 +391,12 @@ def write_markdown(results: dict, memory: dict) -> None:
         "|---|---|---|---|",
     ]
     for key, row in results.items():
+        if "skipped" in row:
+            continue
         quality = "; ".join(f"{k}: {v}" for k, v in row["quality"].items())
         lines.append(f"| `{key}` | {row['rtf']:.3f} | {quality} | {row['sample']} |")
+    if "cuda" in results:
+        lines += ["", f"CUDA rows: skipped, {results['cuda']['skipped']}."]
     lines += [
         "",
         f"All of the above loaded in one process: {memory['engines loaded']} engines, peak RSS {memory['peak RSS']}.",

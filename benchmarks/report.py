@@ -196,8 +196,12 @@ def _engines(data: dict | None) -> list[str]:
         "|---|---|---|---|---|",
     ]
     for key, r in data.items():
+        if "skipped" in r:
+            continue
         quality = "; ".join(f"{k}: {v}" for k, v in r["quality"].items())
         lines.append(f"| `{key}` | {r['rtf']:.3f} | {quality} | {r['sample']} | {r['date']} |")
+    if "cuda" in data:
+        lines += ["", f"CUDA rows: skipped, {data['cuda']['skipped']}."]
     return [*lines, ""]
 
 
