@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
-from curriculum.figures.production import flow_diagram
+from curriculum.figures._plot import flow_figure, label_axes
 
 
 @figure("capstone-voice-assistant-latency-waterfall")
@@ -27,8 +27,11 @@ def assistant_waterfall():
     ax.invert_yaxis()
     ax.set_yticks([])
     ax.set_xlim(0, 1500)
-    ax.set_xlabel(f"ms after the user stops speaking (total {start} ms)")
-    ax.set_title("The capstone's budget: about 1 s from end of speech to first audio")
+    label_axes(
+        ax,
+        x=f"ms after the user stops speaking (total {start} ms)",
+        title="The capstone's budget: about 1 s from end of speech to first audio",
+    )
     return fig
 
 
@@ -65,9 +68,12 @@ def verification_det():
     ax.set_xticks(norm.ppf(ticks), [f"{100 * t:g}" for t in ticks])
     ax.set_yticks(norm.ppf(ticks), [f"{100 * t:g}" for t in ticks])
     ax.axvline(norm.ppf(0.01), color="grey", ls=":")
-    ax.set_xlabel("false accept rate (%)")
-    ax.set_ylabel("false reject rate (%)")
-    ax.set_title("DET curves (synthetic Gaussian scores)")
+    label_axes(
+        ax,
+        x="false accept rate (%)",
+        y="false reject rate (%)",
+        title="DET curves (synthetic Gaussian scores)",
+    )
     ax.legend(fontsize=8)
     return fig
 
@@ -91,8 +97,7 @@ def kws_smoothing():
     ax.axhline(0.5, color="#c44e52", ls="--", label="threshold 0.5")
     ax.text(1.0, 0.9, "short confusable word", fontsize=8)
     ax.text(3.5, 1.0, "keyword", fontsize=8)
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("keyword posterior")
+    label_axes(ax, x="time (s)", y="keyword posterior")
     ax.set_ylim(0, 1.1)
     ax.legend(fontsize=7, loc="upper right")
     return fig
@@ -121,19 +126,19 @@ def fad_bias():
     fig, ax = plt.subplots(figsize=(6, 3.2))
     ax.errorbar(sizes, means, yerr=spreads, marker="o", capsize=3)
     ax.set_xscale("log")
-    ax.set_xlabel("clips per side")
-    ax.set_ylabel("Frechet distance")
-    ax.set_title("Two samples of the SAME distribution (32-d): the true distance is 0")
+    label_axes(
+        ax,
+        x="clips per side",
+        y="Frechet distance",
+        title="Two samples of the SAME distribution (32-d): the true distance is 0",
+    )
     return fig
 
 
 @figure("capstone-noise-cancellation-streaming-parity")
 def streaming_parity():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8.5, 2.6))
-    flow_diagram(
-        ax,
+    fig, _ = flow_figure(
+        (8.5, 2.6),
         [
             "mic\n(AudioWorklet,\n128 frames)",
             "ring buffer\n-> 10 ms hop",
@@ -143,24 +148,15 @@ def streaming_parity():
             "speaker",
         ],
         colour="#e3f0d8",
-    )
-    ax.text(
-        0.5,
-        0.1,
-        "parity test: stream a file frame by frame and compare with offline output sample by sample",
-        ha="center",
-        fontsize=9,
+        note="parity test: stream a file frame by frame and compare with offline output sample by sample",
     )
     return fig
 
 
 @figure("capstone-custom-voice-pipeline")
 def custom_voice():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8.5, 2.6))
-    flow_diagram(
-        ax,
+    fig, _ = flow_figure(
+        (8.5, 2.6),
         [
             "consent\n+ script",
             "record\n~1 h, one mic",

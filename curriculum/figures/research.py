@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
-from curriculum.figures.production import flow_diagram
+from curriculum.figures._plot import arrow, blank, flow_figure, label_axes
 
 
 def _kmeans(x: np.ndarray, k: int, rng: np.random.Generator, iters: int = 15) -> np.ndarray:
@@ -36,9 +36,12 @@ def rvq_residuals():
             residual = residual - centres[labels]
             norms.append(np.sqrt((residual**2).sum(1).mean()))
         ax.plot(range(9), norms, marker=marker, label=f"{k} entries per codebook ({int(np.log2(k))} bits)")
-    ax.set_xlabel("quantiser stages used")
-    ax.set_ylabel("RMS residual norm")
-    ax.set_title("Residual vector quantisation on 8-d Gaussian frames")
+    label_axes(
+        ax,
+        x="quantiser stages used",
+        y="RMS residual norm",
+        title="Residual vector quantisation on 8-d Gaussian frames",
+    )
     ax.legend(fontsize=8)
     return fig
 
@@ -62,7 +65,7 @@ def token_hierarchy():
         (3.0, 2.5, "stage 1 -> 2: conditioned on semantics"),
         (1.8, 1.3, "stage 2 -> 3: conditioned on coarse"),
     ):
-        ax.annotate("", xy=(24.6, y_to), xytext=(24.6, y_from), arrowprops={"arrowstyle": "->"})
+        arrow(ax, (24.6, y_from), (24.6, y_to))
         ax.text(24.9, (y_from + y_to) / 2, stage, fontsize=8, va="center")
     ax.text(
         0,
@@ -70,9 +73,7 @@ def token_hierarchy():
         "time ->  (one column = one frame; acoustic frames are denser than semantic ones)",
         fontsize=8,
     )
-    ax.set_xlim(0, 38)
-    ax.set_ylim(-0.5, 4.1)
-    ax.axis("off")
+    blank(ax, (0, 38), (-0.5, 4.1))
     ax.set_title("AudioLM-style hierarchy: what to say, then how it sounds, then the detail")
     return fig
 
@@ -101,9 +102,12 @@ def ddsp_spectrum():
     ):
         mag = 20 * np.log10(np.abs(np.fft.rfft(signal * win)) + 1e-6)
         ax.plot(freqs[:1200], mag[:1200], label=label, color=colour, lw=0.9)
-    ax.set_xlabel("frequency (Hz)")
-    ax.set_ylabel("magnitude (dB)")
-    ax.set_title("Harmonics at k x 220 Hz under a formant-like envelope, plus noise")
+    label_axes(
+        ax,
+        x="frequency (Hz)",
+        y="magnitude (dB)",
+        title="Harmonics at k x 220 Hz under a formant-like envelope, plus noise",
+    )
     ax.legend(fontsize=8)
     return fig
 
@@ -144,19 +148,14 @@ def masked_prediction():
         ha="center",
         fontsize=9,
     )
-    ax.set_xlim(-2.5, n)
-    ax.set_ylim(0, 3.9)
-    ax.axis("off")
+    blank(ax, (-2.5, n), (0, 3.9))
     return fig
 
 
 @figure("audio-language-models-architecture")
 def audio_llm():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8.5, 2.6))
-    flow_diagram(
-        ax,
+    fig, _ = flow_figure(
+        (8.5, 2.6),
         [
             "audio\n(16 kHz)",
             "audio encoder\n(Whisper-style,\n50 Hz)",
@@ -165,13 +164,7 @@ def audio_llm():
             "text reply\n(or speech\ntokens)",
         ],
         colour="#eadcf2",
-    )
-    ax.text(
-        0.5,
-        0.1,
-        "stage 1 trains the adapter with encoder and LLM frozen; later stages unfreeze or add LoRA",
-        ha="center",
-        fontsize=9,
+        note="stage 1 trains the adapter with encoder and LLM frozen; later stages unfreeze or add LoRA",
     )
     return fig
 
@@ -198,8 +191,11 @@ def wer_confidence():
     ax.axhline(0, color="black", lw=0.8)
     ax.axhline(-0.3, color="#c44e52", ls="--", label="claimed gain: 0.3 points")
     ax.set_xscale("log")
-    ax.set_xlabel("test utterances")
-    ax.set_ylabel("WER difference (points)")
-    ax.set_title("Two equal systems: how big a difference noise alone makes")
+    label_axes(
+        ax,
+        x="test utterances",
+        y="WER difference (points)",
+        title="Two equal systems: how big a difference noise alone makes",
+    )
     ax.legend(fontsize=8)
     return fig
