@@ -72,12 +72,9 @@ def mask_gains():
     ax.plot(snr_db, xi / (1 + xi), label="IRM, β = 1 (Wiener gain)")
     ax.plot(snr_db, np.sqrt(xi / (1 + xi)), label="IRM, β = 0.5")
     ax.step(snr_db, (snr_db > 0).astype(float), where="post", label="IBM, 0 dB criterion", linestyle="--")
-    label_axes(
-        ax,
-        x="local SNR of the time-frequency bin (dB)",
-        y="gain applied to |Y|",
-        title="Mask value as a function of local SNR",
-    )
+    ax.set_xlabel("local SNR of the time-frequency bin (dB)")
+    ax.set_ylabel("gain applied to |Y|")
+    ax.set_title("Mask value as a function of local SNR")
     ax.legend(frameon=False, fontsize=8)
     ax.grid(alpha=0.3)
     return fig
@@ -159,13 +156,9 @@ def pooling():
         ax.text(101, value, f"{name} = {value:.2f}", va="center", fontsize=8)
     ax.set_xlim(0, 118)
     ax.set_ylim(0, 1.05)
-    label_axes(
-        ax,
-        x="frame",
-        y="probability",
-        title="One 10 s clip, one weak label: three ways to pool frame scores",
-        title_size=10,
-    )
+    ax.set_xlabel("frame")
+    ax.set_ylabel("probability")
+    ax.set_title("One 10 s clip, one weak label: three ways to pool frame scores", fontsize=10)
     ax.legend(frameon=False, fontsize=8, loc="upper right")
     return fig
 
@@ -195,12 +188,8 @@ def streaming_posterior():
     for i in fires:
         ax.axvspan(t[i], t[i] + 1.0, color="tab:orange", alpha=0.2, label="refractory period (1 s)")
         ax.plot(t[i], smooth[i], "v", color="tab:red", markersize=9, label="detection")
-    label_axes(
-        ax,
-        x="time (s)",
-        y="posterior",
-        title="Streaming detection: the spike near 3.2 s stays below the smoothed threshold",
-        title_size=10,
-    )
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("posterior")
+    ax.set_title("Streaming detection: the spike near 3.2 s stays below the smoothed threshold", fontsize=10)
     ax.legend(frameon=False, fontsize=8, loc="upper right")
     return fig

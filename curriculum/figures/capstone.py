@@ -27,11 +27,8 @@ def assistant_waterfall():
     ax.invert_yaxis()
     ax.set_yticks([])
     ax.set_xlim(0, 1500)
-    label_axes(
-        ax,
-        x=f"ms after the user stops speaking (total {start} ms)",
-        title="The capstone's budget: about 1 s from end of speech to first audio",
-    )
+    ax.set_xlabel(f"ms after the user stops speaking (total {start} ms)")
+    ax.set_title("The capstone's budget: about 1 s from end of speech to first audio")
     return fig
 
 
@@ -68,12 +65,9 @@ def verification_det():
     ax.set_xticks(norm.ppf(ticks), [f"{100 * t:g}" for t in ticks])
     ax.set_yticks(norm.ppf(ticks), [f"{100 * t:g}" for t in ticks])
     ax.axvline(norm.ppf(0.01), color="grey", ls=":")
-    label_axes(
-        ax,
-        x="false accept rate (%)",
-        y="false reject rate (%)",
-        title="DET curves (synthetic Gaussian scores)",
-    )
+    ax.set_xlabel("false accept rate (%)")
+    ax.set_ylabel("false reject rate (%)")
+    ax.set_title("DET curves (synthetic Gaussian scores)")
     ax.legend(fontsize=8)
     return fig
 
@@ -126,12 +120,9 @@ def fad_bias():
     fig, ax = plt.subplots(figsize=(6, 3.2))
     ax.errorbar(sizes, means, yerr=spreads, marker="o", capsize=3)
     ax.set_xscale("log")
-    label_axes(
-        ax,
-        x="clips per side",
-        y="Frechet distance",
-        title="Two samples of the SAME distribution (32-d): the true distance is 0",
-    )
+    ax.set_xlabel("clips per side")
+    ax.set_ylabel("Frechet distance")
+    ax.set_title("Two samples of the SAME distribution (32-d): the true distance is 0")
     return fig
 
 

@@ -90,11 +90,8 @@ def gmm_contours():
         ax.scatter(points[:, 0], points[:, 1], s=4, color="0.55", rasterized=True)
         ax.contour(grid_x, grid_y, log_density, levels=np.linspace(-9, -1.5, 7), cmap="viridis")
         ax.scatter(gmm.means_[:, 0], gmm.means_[:, 1], marker="x", color="tab:red", s=60)
-        label_axes(
-            ax,
-            x="feature 1 (e.g. c1)",
-            title=f"{k} diagonal Gaussian{'s' if k > 1 else ''}: mean log-lik {gmm.score(points):.2f}",
-        )
+        ax.set_title(f"{k} diagonal Gaussian{'s' if k > 1 else ''}: mean log-lik {gmm.score(points):.2f}")
+        ax.set_xlabel("feature 1 (e.g. c1)")
     axes[0].set_ylabel("feature 2 (e.g. c2)")
     return fig
 
@@ -121,12 +118,8 @@ def kmeans_vs_gmm():
     ):
         agree = max((labels == truth).mean(), (labels != truth).mean())
         ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="coolwarm", s=5, rasterized=True)
-        label_axes(
-            ax,
-            x="feature 1",
-            title=f"{name}\n{100 * agree:.0f}% of points match the true groups",
-            title_size=9,
-        )
+        ax.set_title(f"{name}\n{100 * agree:.0f}% of points match the true groups", fontsize=9)
+        ax.set_xlabel("feature 1")
     axes[0].set_ylabel("feature 2")
     return fig
 
@@ -144,13 +137,9 @@ def standardisation():
     z = (raw - raw.mean(axis=0)) / raw.std(axis=0)
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.4))
     axes[0].scatter(raw[:, 0], raw[:, 1], c=labels, cmap="coolwarm", s=8)
-    label_axes(
-        axes[0],
-        x="spectral centroid (Hz)",
-        y="zero-crossing rate",
-        title="Raw units, axes to scale: ZCR is invisible",
-        title_size=10,
-    )
+    axes[0].set_xlabel("spectral centroid (Hz)")
+    axes[0].set_ylabel("zero-crossing rate")
+    axes[0].set_title("Raw units, axes to scale: ZCR is invisible", fontsize=10)
     axes[0].set_xlim(0, 4000)
     axes[0].set_ylim(-2000, 2000)
     axes[0].set_aspect("equal")  # what a Euclidean distance sees

@@ -56,12 +56,9 @@ def optimiser_paths():
         final = 0.5 * (path[-1, 0] ** 2 + 25 * path[-1, 1] ** 2)
         ax.plot(path[:, 0], path[:, 1], "-o", ms=2.5, lw=1.2, color=colour, label=f"{name}: loss {final:.3g}")
     ax.plot(0, 0, "k*", ms=10)
-    label_axes(
-        ax,
-        x="w1 (shallow direction)",
-        y="w2 (steep direction)",
-        title="60 steps on a ravine f = 0.5(w1² + 25 w2²), from (-4, 1.5)",
-    )
+    ax.set_xlabel("w1 (shallow direction)")
+    ax.set_ylabel("w2 (steep direction)")
+    ax.set_title("60 steps on a ravine f = 0.5(w1² + 25 w2²), from (-4, 1.5)")
     ax.legend(fontsize=8, loc="lower right")
     return fig
 
@@ -119,12 +116,9 @@ def loss_curves():
         fontsize=9,
     )
     ax.set_yscale("log")
-    label_axes(
-        ax,
-        x="full-batch Adam step",
-        y="mean squared error",
-        title=f"A 64-unit MLP fits noise: final train {train[-1]:.3f}, final val {val[-1]:.3f}",
-    )
+    ax.set_xlabel("full-batch Adam step")
+    ax.set_ylabel("mean squared error")
+    ax.set_title(f"A 64-unit MLP fits noise: final train {train[-1]:.3f}, final val {val[-1]:.3f}")
     ax.legend(fontsize=8)
     return fig
 
@@ -345,12 +339,8 @@ def anomaly_scores_roc():
         axes[1].plot(fpr, tpr, color=colour, label=label)
     axes[1].axvspan(0, 0.1, color="0.9")
     axes[1].plot([0, 1], [0, 1], color="0.6", ls=":")
-    label_axes(
-        axes[1],
-        x="false positive rate (normal clips flagged)",
-        y="true positive rate",
-        title="ROC; grey band is the pAUC region (FPR ≤ 0.1)",
-        title_size=10,
-    )
+    axes[1].set_xlabel("false positive rate (normal clips flagged)")
+    axes[1].set_ylabel("true positive rate")
+    axes[1].set_title("ROC; grey band is the pAUC region (FPR ≤ 0.1)", fontsize=10)
     axes[1].legend(fontsize=8, loc="lower right")
     return fig

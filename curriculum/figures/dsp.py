@@ -40,12 +40,9 @@ def overlap_add():
     bottom.plot(total, "C0")
     bottom.axhspan(total[n_win:-n_win].min(), total[n_win:-n_win].max(), color="C1", alpha=0.2)
     bottom.set_ylim(0, 1.8)
-    label_axes(
-        bottom,
-        x="sample n",
-        y="Σ w²[n - mH]",
-        title="summed squared windows: never zero (NOLA), so the inverse can divide by it",
-    )
+    bottom.set_ylabel("Σ w²[n - mH]")
+    bottom.set_xlabel("sample n")
+    bottom.set_title("summed squared windows: never zero (NOLA), so the inverse can divide by it")
     return fig
 
 
@@ -84,12 +81,9 @@ def leakage():
         ax.plot(freqs, 20 * np.log10(spectrum / spectrum.max() + 1e-12), colour, lw=1, label=name)
     ax.set_xlim(0, 4000)
     ax.set_ylim(-140, 5)
-    label_axes(
-        ax,
-        x="frequency (Hz)",
-        y="level re peak (dB)",
-        title="1010 Hz falls between bins (15.625 Hz apart): leakage with and without a window",
-    )
+    ax.set_xlabel("frequency (Hz)")
+    ax.set_ylabel("level re peak (dB)")
+    ax.set_title("1010 Hz falls between bins (15.625 Hz apart): leakage with and without a window")
     ax.legend()
     return fig
 
@@ -106,12 +100,9 @@ def mel_filterbank():
     fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3), gridspec_kw={"width_ratios": [2, 1]})
     for row in bank:
         left.plot(freqs, row, lw=0.9)
-    label_axes(
-        left,
-        x="frequency (Hz)",
-        y="filter weight",
-        title="20 triangular filters, centres evenly spaced in mel",
-    )
+    left.set_xlabel("frequency (Hz)")
+    left.set_ylabel("filter weight")
+    left.set_title("20 triangular filters, centres evenly spaced in mel")
     f = np.linspace(0, 8000, 200)
     right.plot(f, 2595 * np.log10(1 + f / 700), "C0")
     right.plot([1000], [2595 * np.log10(1 + 1000 / 700)], "ko")
@@ -199,12 +190,9 @@ def filter_responses():
     top.legend(fontsize=8)
     bottom.axvline(1000, color="0.6", ls=":")
     bottom.set_ylim(0, 60)
-    label_axes(
-        bottom,
-        x="frequency (Hz)",
-        y="group delay (samples)",
-        title="FIR: every frequency delayed 50 samples; IIR: shorter delay that peaks near the cutoff",
-    )
+    bottom.set_ylabel("group delay (samples)")
+    bottom.set_xlabel("frequency (Hz)")
+    bottom.set_title("FIR: every frequency delayed 50 samples; IIR: shorter delay that peaks near the cutoff")
     return fig
 
 

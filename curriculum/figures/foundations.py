@@ -85,12 +85,9 @@ def source_filter():
     for i, (centre, _) in enumerate(formants, start=1):
         ax.text(centre, 6, f"F{i}", ha="center", color="C1")
     ax.set_ylim(-90, 12)
-    label_axes(
-        ax,
-        x="frequency (Hz)",
-        y="level (dB)",
-        title="source (harmonics) × filter (vocal tract) for a vowel like /a/",
-    )
+    ax.set_xlabel("frequency (Hz)")
+    ax.set_ylabel("level (dB)")
+    ax.set_title("source (harmonics) × filter (vocal tract) for a vowel like /a/")
     ax.legend(loc="upper right", fontsize=8)
     return fig
 
@@ -127,12 +124,9 @@ def folding():
     ax.text(8.1, 7.3, "Nyquist 8 kHz", color="0.3")
     ax.plot([11], [5], "o", color="C3")
     ax.annotate("11 kHz appears at 5 kHz", xy=(11, 5), xytext=(13, 6.5), arrowprops={"arrowstyle": "->"})
-    label_axes(
-        ax,
-        x="input frequency (kHz)",
-        y="frequency after sampling (kHz)",
-        title="sampling at 16 kHz folds every input into 0-8 kHz",
-    )
+    ax.set_xlabel("input frequency (kHz)")
+    ax.set_ylabel("frequency after sampling (kHz)")
+    ax.set_title("sampling at 16 kHz folds every input into 0-8 kHz")
     return fig
 
 
@@ -189,10 +183,6 @@ def bitrates():
     ax.set_xscale("log")
     ax.set_xlim(3, 4000)
     ax.invert_yaxis()
-    label_axes(
-        ax,
-        x="bitrate (kb/s, log scale)",
-        title="blue: uncompressed PCM, green: companded PCM, orange: lossy codecs",
-        title_size=9,
-    )
+    ax.set_xlabel("bitrate (kb/s, log scale)")
+    ax.set_title("blue: uncompressed PCM, green: companded PCM, orange: lossy codecs", fontsize=9)
     return fig

@@ -109,13 +109,9 @@ def pitch_contour():
     fig, ax = plt.subplots(figsize=(7, 3.2))
     ax.plot(t, np.where(t < 1.3, f0, np.nan), color="black", lw=1, label="true f0")
     ax.plot(times, est, "o", ms=3, color="tab:orange", label="YIN estimate (voiced frames)")
-    label_axes(
-        ax,
-        x="time (s)",
-        y="f0 (Hz)",
-        title="YIN follows a glide and vibrato, and leaves the silent tail unvoiced",
-        title_size=10,
-    )
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("f0 (Hz)")
+    ax.set_title("YIN follows a glide and vibrato, and leaves the silent tail unvoiced", fontsize=10)
     ax.legend(frameon=False, fontsize=8)
     return fig
 
@@ -242,12 +238,8 @@ def delay_pattern():
         [s + 0.46 for s in range(n_frames + n_codebooks - 1)],
         [str(s + 1) for s in range(n_frames + n_codebooks - 1)],
     )
-    label_axes(
-        ax,
-        x="decoder step (one forward pass predicts one column)",
-        title="Delay pattern: codebook k of frame t is predicted at step t + k - 1",
-        title_size=10,
-    )
+    ax.set_xlabel("decoder step (one forward pass predicts one column)")
+    ax.set_title("Delay pattern: codebook k of frame t is predicted at step t + k - 1", fontsize=10)
     ax.spines[["left", "bottom"]].set_visible(False)
     ax.tick_params(length=0)
     return fig

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
-from curriculum.figures._plot import arrow, blank, flow_figure, label_axes
+from curriculum.figures._plot import arrow, blank, flow_figure
 
 
 def _kmeans(x: np.ndarray, k: int, rng: np.random.Generator, iters: int = 15) -> np.ndarray:
@@ -36,12 +36,9 @@ def rvq_residuals():
             residual = residual - centres[labels]
             norms.append(np.sqrt((residual**2).sum(1).mean()))
         ax.plot(range(9), norms, marker=marker, label=f"{k} entries per codebook ({int(np.log2(k))} bits)")
-    label_axes(
-        ax,
-        x="quantiser stages used",
-        y="RMS residual norm",
-        title="Residual vector quantisation on 8-d Gaussian frames",
-    )
+    ax.set_xlabel("quantiser stages used")
+    ax.set_ylabel("RMS residual norm")
+    ax.set_title("Residual vector quantisation on 8-d Gaussian frames")
     ax.legend(fontsize=8)
     return fig
 
@@ -102,12 +99,9 @@ def ddsp_spectrum():
     ):
         mag = 20 * np.log10(np.abs(np.fft.rfft(signal * win)) + 1e-6)
         ax.plot(freqs[:1200], mag[:1200], label=label, color=colour, lw=0.9)
-    label_axes(
-        ax,
-        x="frequency (Hz)",
-        y="magnitude (dB)",
-        title="Harmonics at k x 220 Hz under a formant-like envelope, plus noise",
-    )
+    ax.set_xlabel("frequency (Hz)")
+    ax.set_ylabel("magnitude (dB)")
+    ax.set_title("Harmonics at k x 220 Hz under a formant-like envelope, plus noise")
     ax.legend(fontsize=8)
     return fig
 
@@ -191,11 +185,8 @@ def wer_confidence():
     ax.axhline(0, color="black", lw=0.8)
     ax.axhline(-0.3, color="#c44e52", ls="--", label="claimed gain: 0.3 points")
     ax.set_xscale("log")
-    label_axes(
-        ax,
-        x="test utterances",
-        y="WER difference (points)",
-        title="Two equal systems: how big a difference noise alone makes",
-    )
+    ax.set_xlabel("test utterances")
+    ax.set_ylabel("WER difference (points)")
+    ax.set_title("Two equal systems: how big a difference noise alone makes")
     ax.legend(fontsize=8)
     return fig

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
-from curriculum.figures._plot import flow_figure, label_axes
+from curriculum.figures._plot import flow_figure
 
 
 @figure("pytorch-torchaudio-padding-mask")
@@ -20,11 +20,8 @@ def padding_mask():
     for i, n in enumerate(frames):
         ax.text(n + 3, i, f"{n} frames (padding after)", va="center", fontsize=8)
     ax.set_yticks(range(len(frames)), [f"clip {i}" for i in range(len(frames))])
-    label_axes(
-        ax,
-        x="frame index (10 ms hop); white = padding the loss and pooling must ignore",
-        title="A padded batch and its lengths: shape (4, 320)",
-    )
+    ax.set_xlabel("frame index (10 ms hop); white = padding the loss and pooling must ignore")
+    ax.set_title("A padded batch and its lengths: shape (4, 320)")
     return fig
 
 
@@ -45,12 +42,9 @@ def bandpass_response():
         )
     ax.axhline(-3, color="grey", ls=":", lw=0.8)
     ax.set_ylim(-80, 5)
-    label_axes(
-        ax,
-        x="frequency (Hz)",
-        y="gain (dB)",
-        title="scipy.signal.butter(..., output='sos'): 300-3400 Hz telephone band",
-    )
+    ax.set_xlabel("frequency (Hz)")
+    ax.set_ylabel("gain (dB)")
+    ax.set_title("scipy.signal.butter(..., output='sos'): 300-3400 Hz telephone band")
     ax.legend(fontsize=8)
     return fig
 
@@ -93,9 +87,8 @@ def speed_tempo():
         ax.text(dur + 0.02, i, f"{dur:.2f}x duration, pitch {pitch} Hz", va="center", fontsize=9)
     ax.set_yticks(range(3), [c[0] for c in cases])
     ax.set_xlim(0, 1.8)
-    label_axes(
-        ax, x="relative duration", title="SoX speed resamples (pitch moves); tempo keeps pitch (WSOLA)"
-    )
+    ax.set_xlabel("relative duration")
+    ax.set_title("SoX speed resamples (pitch moves); tempo keeps pitch (WSOLA)")
     ax.invert_yaxis()
     return fig
 
@@ -121,9 +114,8 @@ def librispeech_splits():
     ax.set_xscale("log")
     ax.set_xlim(1, 2000)
     ax.invert_yaxis()
-    label_axes(
-        ax, x="hours (log scale)", title="LibriSpeech: about 960 h of training, speaker-disjoint dev and test"
-    )
+    ax.set_xlabel("hours (log scale)")
+    ax.set_title("LibriSpeech: about 960 h of training, speaker-disjoint dev and test")
     return fig
 
 

@@ -249,13 +249,9 @@ def griffin_lim_convergence():
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
     for momentum, label in ((0.0, "Griffin-Lim"), (0.99, "fast Griffin-Lim (momentum 0.99)")):
         ax.semilogy(np.arange(1, 101), _griffin_lim_curve(momentum, 100), label=label)
-    label_axes(
-        ax,
-        x="iteration",
-        y="spectral convergence",
-        title="Phase recovery of a harmonic test tone from its STFT magnitude",
-        title_size=9,
-    )
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("spectral convergence")
+    ax.set_title("Phase recovery of a harmonic test tone from its STFT magnitude", fontsize=9)
     ax.legend(fontsize=8)
     return fig
 
@@ -291,13 +287,9 @@ def mas_path():
     fig, ax = plt.subplots(figsize=(8, 3.2))
     spectrogram(ax, np.maximum(log_p, -4), cmap="Blues")
     ax.step(np.arange(len(path)), path, where="mid", color="#c44e52", linewidth=2, label="MAS path")
-    label_axes(
-        ax,
-        x="frame j",
-        y="phoneme i",
-        title=f"true durations {true.tolist()}  |  MAS durations {found.tolist()}",
-        title_size=9,
-    )
+    ax.set_xlabel("frame j")
+    ax.set_ylabel("phoneme i")
+    ax.set_title(f"true durations {true.tolist()}  |  MAS durations {found.tolist()}", fontsize=9)
     ax.legend(loc="lower right", fontsize=8)
     return fig
 
@@ -410,13 +402,9 @@ def f0_contour():
     ax.set_yscale("log")
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_yticks([150, 180, 210, 250], ["150", "180", "210", "250"])
-    label_axes(
-        ax,
-        x="time (s)",
-        y="F0 (Hz, log scale)",
-        title="Schematic F0 contours (a pitch accent at 0.45 s)",
-        title_size=9,
-    )
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("F0 (Hz, log scale)")
+    ax.set_title("Schematic F0 contours (a pitch accent at 0.45 s)", fontsize=9)
     ax.legend(fontsize=8)
     return fig
 

@@ -385,9 +385,8 @@ def ser_circumplex():
         ax.scatter(pts[:, 0], pts[:, 1], s=10, color=f"C{k}", label=name)
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.axvline(0, color="grey", linewidth=0.8)
-    label_axes(
-        ax, x="valence (negative → positive): wide spread, hard", y="arousal (calm → excited): tight, easier"
-    )
+    ax.set_xlabel("valence (negative → positive): wide spread, hard")
+    ax.set_ylabel("arousal (calm → excited): tight, easier")
     ax.set_xlim(-1.5, 1.5)
     ax.set_ylim(-1.2, 1.2)
     ax.legend(frameon=False, loc="lower right")
