@@ -275,11 +275,12 @@ def exercise_check(exercise: Exercise, prediction: str | None, request, progress
 
 def exercise_experiment(exercise: Exercise, request, progress=None) -> tuple[str, dict]:
     """(answer, measured): an "exercise" job on a worker, unless webapp.inprocess allows this demo's
-    experiments in the web process (model-free DSP on synthetic signals)."""
+    experiments in the web process (model-free DSP on synthetic signals: one that names an engine
+    always goes to a worker, which hands the engine in)."""
     from demos.exercise import CAPABILITY
     from webapp.inprocess import EXERCISES_IN_PROCESS
 
-    if exercise.demo in EXERCISES_IN_PROCESS:
+    if exercise.demo in EXERCISES_IN_PROCESS and not exercise.engines:
         return exercise.experiment()
     job = job_submit_and_wait(
         request, CAPABILITY, backend=exercise.id, origin=exercise.demo, progress=progress

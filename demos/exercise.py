@@ -1,8 +1,11 @@
 """What a predict-then-run exercise is (a leaf module: each demo's exercises, the registry in
-demos/exercises.py and the Gradio helpers in demos/common.py all import it, and it imports none)."""
+demos/exercises.py and the Gradio helpers in demos/common.py all import it, and it imports no
+other demos module)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from workers.procedures import EngineNeed
 
 CAPABILITY = "exercise"  # the job capability that runs an exercise's experiment on a worker
 
@@ -16,5 +19,7 @@ class Exercise:
     topic: str  # curriculum topic slug the evidence counts for
     question: str
     choices: tuple[str, ...]
-    experiment: Callable[[], tuple[str, dict]] = field(compare=False)  # → (correct choice, measured figures)
+    # (*engines) → (correct choice, measured figures); the worker hands in the engines `engines` names
+    experiment: Callable[..., tuple[str, dict]] = field(compare=False)
     explanation: str = ""
+    engines: tuple[EngineNeed, ...] = ()  # none for the model-free ones (they may also run in-process)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from demos.exercise import Exercise
-    from workers.engines.base import ProgressFn
+    from workers.engines.base import Engine, ProgressFn
+    from workers.procedures import EngineNeed
 
 from demos.exercise import CAPABILITY
 
@@ -37,11 +38,18 @@ def exercise_ids() -> frozenset[str]:
     return frozenset(exercises_by_id())
 
 
-def exercise_experiment_run(exercise_id: str, params: dict[str, Any], progress: ProgressFn) -> dict[str, Any]:
-    """On a worker: run the exercise's experiment; the job's result is the answer and what was measured."""
+def exercise_engines(exercise_id: str) -> tuple[EngineNeed, ...]:
+    return exercises_by_id()[exercise_id].engines
+
+
+def exercise_experiment_run(
+    exercise_id: str, params: dict[str, Any], progress: ProgressFn, engines: tuple[Engine, ...]
+) -> dict[str, Any]:
+    """On a worker, with the engines the exercise names (loaded there): run its experiment; the
+    job's result is the answer and what was measured."""
     exercise = exercises_by_id()[exercise_id]
     progress(0.1, "Running the experiment…")
-    answer, measured = exercise.experiment()
+    answer, measured = exercise.experiment(*engines)
     return {"answer": answer, "measured": {str(k): str(v) for k, v in measured.items()}}
 
 
@@ -49,5 +57,11 @@ def exercise_procedure_register() -> None:
     from workers.procedures import Procedure, procedure_register
 
     procedure_register(
-        Procedure(CAPABILITY, "Predict-then-run experiment", names=exercise_ids, run=exercise_experiment_run)
+        Procedure(
+            CAPABILITY,
+            "Predict-then-run experiment",
+            names=exercise_ids,
+            run=exercise_experiment_run,
+            needs=exercise_engines,
+        )
     )

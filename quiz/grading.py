@@ -10,8 +10,8 @@ words turned round ("wide at low, narrow at high"), makes the point *wrong*, whi
 than leaving it out, because an interviewer hears a confident error as worse than a gap.
 Sentences that copy the question earn nothing. The score is the mean credit over the points.
 
-Plain functions, no Django; the model is only touched through the encoder passed in (or the
-engine registry on a worker): the web process never calls grade_answer.
+Plain functions, no Django; the model is only touched through the encoder passed in (the worker's
+task obtains it from the engine registry): the web process never calls grade_answer.
 """
 
 from __future__ import annotations
@@ -144,12 +144,6 @@ class Grade:
 # Grading
 
 
-def default_encoder() -> SentenceEncoder:
-    from workers.engines.registry import get_engine
-
-    return get_engine("sentence-embedding")
-
-
 @lru_cache(maxsize=512)
 def _point_vectors(encoder: SentenceEncoder, points: tuple[str, ...]) -> np.ndarray:
     # A question's key points never change between gradings: encode them once per process.
@@ -258,7 +252,7 @@ def grade_answer(
     key_points: Sequence[KeyPointInput],
     *,
     prompt: str = "",
-    encoder: SentenceEncoder | None = None,
+    encoder: SentenceEncoder,
     params: GraderParams = DEFAULT_PARAMS,
 ) -> Grade:
     """Grade a free-text answer against the key points of the question `prompt`; empty scores 0."""
@@ -280,7 +274,6 @@ def grade_answer(
             "Your answer reads as a list of words. Say how the ideas connect, in sentences, as you "
             "would in an interview: a list earns little credit."
         )
-    encoder = encoder or default_encoder()
     point_vectors = _point_vectors(encoder, tuple(kp.text for kp in key_points))
     similarity = point_vectors @ encoder.encode([for_encoder(t) for t in cand.texts]).T
     similarity = similarity * np.where(cand.fragment, params.fragment_factor, 1.0)

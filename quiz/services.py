@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -12,6 +13,9 @@ from django.utils import timezone
 from curriculum.models import Topic
 from quiz import scheduling
 from quiz.models import Attempt, Card, MockInterview, Question
+
+if TYPE_CHECKING:
+    from quiz.grading import SentenceEncoder
 
 # An answer that arrives this long after a mock interview's time limit still counts (network, upload).
 MOCK_GRACE_SECONDS = 15
@@ -50,7 +54,7 @@ def _grade_options(
     attempt.options_shown = [t for t in shown if t in texts] or [o.text for o in options]
 
 
-def attempt_text_grade(attempt: Attempt, question: Question, text: str, *, encoder=None) -> None:
+def attempt_text_grade(attempt: Attempt, question: Question, text: str, *, encoder: SentenceEncoder) -> None:
     """Grade the free text onto the attempt (worker side: this runs the sentence encoder)."""
     from quiz.grading import KeyPointInput, grade_answer
     from quiz.textnorm import declared_quantity
@@ -173,9 +177,10 @@ def attempt_grading_enqueue(*, attempt: Attempt) -> None:
     )
 
 
-def attempt_grade(*, attempt_id: int, encoder=None) -> Attempt:
+def attempt_grade(*, attempt_id: int, encoder: SentenceEncoder) -> Attempt:
     """Worker side of grading (idempotent): a transcribed spoken answer takes its transcript, then
-    the free text is graded; the card is reviewed, unless a "both" question's options come next."""
+    the free text is graded with `encoder` (the task's); the card is reviewed, unless a "both"
+    question's options come next."""
     from quiz.delivery import analyse_delivery
 
     with transaction.atomic():

@@ -15,7 +15,9 @@ def spoken_answer_grade(job_id: str) -> None:
 @shared_task(name=GRADE_ATTEMPT_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def grade_attempt(attempt_id: int) -> None:
     """Grade a typed answer, or a spoken one whose transcription finished; idempotent, so a
-    redelivered message or a second request changes nothing."""
+    redelivered message or a second request changes nothing. The worker's engine registry lends
+    the sentence encoder (loaded once per worker process); quiz code never looks one up."""
     from quiz.services import attempt_grade
+    from workers.engines.registry import get_engine
 
-    attempt_grade(attempt_id=attempt_id)
+    attempt_grade(attempt_id=attempt_id, encoder=get_engine("sentence-embedding"))

@@ -3,7 +3,13 @@ demo runs, predict-then-run experiments, consent checks, spoken answers — is a
 worker, under the quotas and time limits of every job. README ("What runs in the web process")
 repeats this list; tests/webapp/test_web_process.py checks it from inside a real uvicorn."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from workers.engines.kws_dscnn import DsCnnKeywordSpotter
 
 # Never imported by the web process, whatever a visitor does (the live keyword spotter below is
 # the one declared exception, and it loads only torch).
@@ -58,3 +64,14 @@ ALLOWED = (
 # Demos whose predict-then-run experiments are pure numpy on synthetic signals: they stay here.
 # Every other demo's experiment runs as an "exercise" job (demos/exercises.py).
 EXERCISES_IN_PROCESS = frozenset({"fundamentals"})
+
+
+def live_keyword_spotter() -> DsCnnKeywordSpotter:
+    """The engine of live keyword spotting (ALLOWED above), on the terms declared there: the CPU,
+    torch on one thread. The one place the web process obtains an engine; demos asks here."""
+    import torch
+
+    from workers.engines.registry import get_engine
+
+    torch.set_num_threads(1)
+    return cast("DsCnnKeywordSpotter", get_engine("keyword-spotting", "dscnn", device="cpu"))

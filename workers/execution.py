@@ -179,13 +179,17 @@ def _produce(job: InferenceJob, paths: dict[str, Path], report: _ProgressReporte
     from workers.audio_io import AudioLimits
     from workers.engines.base import EngineOutput
     from workers.engines.runner import engine_infer
-    from workers.procedures import procedure_for
+    from workers.procedures import engines_load, procedure_for
 
     procedure = procedure_for(job.capability)
     if procedure is not None:
         started = time.perf_counter()
-        data = procedure.run(job.backend, job.params, report)
-        return _Produced(EngineOutput(data), 0.0, time.perf_counter() - started, "cpu", procedure.label, "")
+        engines = engines_load(procedure.needs(job.backend))
+        loaded = time.perf_counter()
+        data = procedure.run(job.backend, job.params, report, engines)
+        return _Produced(
+            EngineOutput(data), loaded - started, time.perf_counter() - loaded, "cpu", procedure.label, ""
+        )
     limits = AudioLimits(max_bytes=settings.JOB_UPLOAD_MAX_BYTES, max_seconds=settings.JOB_AUDIO_MAX_SECONDS)
     outcome = engine_infer(
         job.capability, backend=job.backend, audio_paths=paths, text=job.text_input,

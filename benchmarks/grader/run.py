@@ -33,8 +33,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quiz.grading import DEFAULT_PARAMS, GraderParams, KeyPointInput, default_encoder, grade_answer  # noqa: E402
+from quiz.grading import DEFAULT_PARAMS, GraderParams, KeyPointInput, grade_answer  # noqa: E402
 from quiz.textnorm import declared_quantity  # noqa: E402
+from workers.engines.registry import get_engine  # noqa: E402
 
 SPLITS = ("tune", "held_out", "held_out_2")
 # shown in full in RESULTS.md (the closing note of issue 12 quotes them)
@@ -385,7 +386,7 @@ def main() -> None:
     args = parser.parse_args()
     rubrics, cases = load_rubrics(), load_cases()
     started = time.perf_counter()
-    encoder = default_encoder()
+    encoder = get_engine("sentence-embedding")
     encoder.encode(["warm up"])
     load_seconds = time.perf_counter() - started
     memo = MemoEncoder(encoder, CACHE)

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 
 from curriculum.figures import figure
+from curriculum.figures._plot import arrow, blank_axes, box, label_axes, spectrogram
 
 # The toy CTC problem worked by hand in ctc.md: target "ab", 3 frames, rows = frames, cols = (blank, a, b).
 CTC_TOY_POSTERIORS = np.array([[0.3, 0.6, 0.1], [0.5, 0.3, 0.2], [0.2, 0.1, 0.7]])
@@ -14,26 +15,11 @@ CTC_TOY_POSTERIORS = np.array([[0.3, 0.6, 0.1], [0.5, 0.3, 0.2], [0.2, 0.1, 0.7]
 
 def _box(ax, x: float, y: float, w: float, h: float, text: str, colour: str, size: int = 9) -> None:
     """A rounded, labelled box centred on (x, y) for block diagrams."""
-    from matplotlib.patches import FancyBboxPatch
-
-    ax.add_patch(
-        FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02", fc=colour, ec="#333333", lw=1)
-    )
-    ax.text(x, y, text, ha="center", va="center", fontsize=size)
+    box(ax, (x, y), w, h, text, fc=colour, ec="#333333", pad=0.02, fontsize=size, centred=True, lw=1)
 
 
 def _arrow(ax, start: tuple[float, float], end: tuple[float, float], colour: str = "#333333") -> None:
-    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.2})
-
-
-def _blank_axes(figsize: tuple[float, float], xlim: tuple[float, float], ylim: tuple[float, float]):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=figsize)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.axis("off")
-    return fig, ax
+    arrow(ax, start, end, color=colour, lw=1.2)
 
 
 def _ctc_alpha(post: np.ndarray, ext: list[int]) -> np.ndarray:
@@ -65,7 +51,7 @@ def ctc_forward_lattice():
         ([1, 2, 3], "a ε b"),
         ([1, 3, 4], "a b ε"),
     ]
-    fig, ax = _blank_axes((7.5, 4.2), (-0.6, 3.6), (-0.7, 4.7))
+    fig, ax = blank_axes((7.5, 4.2), (-0.6, 3.6), (-0.7, 4.7))
     colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
     for (states, label), colour in zip(paths, colours, strict=True):
         offset = (colours.index(colour) - 2) * 0.03
@@ -131,8 +117,7 @@ def ctc_posterior_spikes():
     for i, (centre, char) in enumerate(spikes):
         ax.plot(frames * 0.04, labels[i], lw=1.5, label=f"'{char}'")
         ax.text(centre * 0.04, 1.0, char, ha="center", fontsize=10)
-    ax.set_xlabel("time (s), 40 ms frames")
-    ax.set_ylabel("posterior p(k | x, t)")
+    label_axes(ax, x="time (s), 40 ms frames", y="posterior p(k | x, t)")
     ax.set_ylim(0, 1.1)
     ax.set_xlim(0, 2.4)
     ax.set_title("Schematic CTC output for 'hello': blank almost everywhere, one spike per character")
@@ -166,9 +151,8 @@ def attention_alignment_map():
         ("healthy: monotonic diagonal", "failure: decoder jumps back and repeats"),
         strict=True,
     ):
-        ax.imshow(w, aspect="auto", origin="lower", cmap="viridis", interpolation="nearest")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("encoder frame u")
+        spectrogram(ax, w, cmap="viridis", interpolation="nearest")
+        label_axes(ax, x="encoder frame u", title=title, title_size=10)
     axes[0].set_ylabel("output token i")
     fig.suptitle("Attention weights α(i, u), schematic", fontsize=10)
     return fig
@@ -177,7 +161,7 @@ def attention_alignment_map():
 @figure("transducer-lattice")
 def transducer_lattice():
     """The RNN-T T x U lattice: blank moves right (next frame), a token moves up (same frame)."""
-    fig, ax = _blank_axes((6.5, 4.0), (-0.8, 5.6), (-0.9, 3.6))
+    fig, ax = blank_axes((6.5, 4.0), (-0.8, 5.6), (-0.9, 3.6))
     n_t, tokens = 5, ["∅", "c", "a", "t"]
     for t in range(n_t):
         for u in range(len(tokens)):
@@ -188,9 +172,7 @@ def transducer_lattice():
                 _arrow(ax, (t, u + 0.08), (t, u + 0.92), "#bbbbbb")
     path = [(0, 0), (1, 0), (1, 1), (2, 1), (2, 2), (3, 2), (4, 2), (4, 3)]
     for (t0, u0), (t1, u1) in itertools.pairwise(path):
-        ax.annotate(
-            "", xy=(t1, u1), xytext=(t0, u0), arrowprops={"arrowstyle": "->", "color": "#d62728", "lw": 2.2}
-        )
+        arrow(ax, (t0, u0), (t1, u1), color="#d62728", lw=2.2)
     _arrow(ax, (4, 3), (4.7, 3), "#d62728")
     ax.text(4.75, 3, "final ε", va="center", fontsize=8, color="#d62728")
     for t in range(n_t):
@@ -211,7 +193,7 @@ def transducer_lattice():
 @figure("whisper-architecture")
 def whisper_architecture():
     """Block diagram of Whisper: 30 s log-mel -> conv stem -> encoder -> cross-attention -> decoder."""
-    fig, ax = _blank_axes((8.5, 4.2), (0, 10), (0, 6))
+    fig, ax = blank_axes((8.5, 4.2), (0, 10), (0, 6))
     _box(ax, 1.3, 1.0, 2.2, 0.8, "30 s audio, 16 kHz\n480,000 samples", "#eeeeee")
     _box(ax, 1.3, 2.4, 2.2, 0.8, "log-mel 80 x 3,000\n(25 ms win, 10 ms hop)", "#dbe9f6")
     _box(ax, 1.3, 3.8, 2.2, 0.8, "2 conv layers + GELU\n2nd has stride 2", "#dbe9f6")
@@ -244,7 +226,7 @@ def whisper_architecture():
 @figure("whisper-decoder-prompt")
 def whisper_decoder_prompt():
     """The special-token prompt that selects language, task and timestamps, then the output tokens."""
-    fig, ax = _blank_axes((9, 3.2), (0, 10), (0, 3.8))
+    fig, ax = blank_axes((9, 3.2), (0, 10), (0, 3.8))
     tokens = [
         ("<|startoftranscript|>", "#fdd0a2"),
         ("<|fr|>", "#c7e9c0"),
@@ -278,7 +260,7 @@ def whisper_decoder_prompt():
 @figure("conformer-block")
 def conformer_block():
     """The macaron Conformer block: half FFN, MHSA, convolution module, half FFN, LayerNorm."""
-    fig, ax = _blank_axes((8.5, 4.6), (0, 10), (0, 9.2))
+    fig, ax = blank_axes((8.5, 4.6), (0, 10), (0, 9.2))
     steps = [
         ("input x (40 ms frames after 4x subsampling)", "#eeeeee"),
         ("½ × feed-forward (LN, Linear 4d, Swish, Linear)", "#c6dbef"),
@@ -293,12 +275,7 @@ def conformer_block():
         if i:
             _arrow(ax, (3.0, y - 1.15), (3.0, y - 0.45))
         if 1 <= i <= 4:
-            ax.annotate(
-                "",
-                xy=(5.6, y + 0.45),
-                xytext=(5.6, y - 1.1),
-                arrowprops={"arrowstyle": "->", "color": "#888888", "connectionstyle": "arc3,rad=-0.4"},
-            )
+            arrow(ax, (5.6, y - 1.1), (5.6, y + 0.45), color="#888888", connectionstyle="arc3,rad=-0.4")
             ax.text(6.0, y - 0.35, "+ residual", fontsize=7, color="#666666")
     conv = [
         "LayerNorm",
@@ -372,8 +349,7 @@ def streaming_chunk_latency_timeline():
         3 * chunk, wait.mean() + 15, f"mean {wait.mean():.0f} ms", ha="right", fontsize=8, color="#d62728"
     )
     ax.text(10, wait.max() + 15, f"first frame of a chunk waits {wait.max():.0f} ms", fontsize=8)
-    ax.set_ylabel("wait before the audio\nis processed (ms)")
-    ax.set_xlabel("arrival time of the audio (ms)")
+    label_axes(ax, x="arrival time of the audio (ms)", y="wait before the audio\nis processed (ms)")
     ax.set_ylim(0, 950)
     return fig
 
@@ -396,8 +372,7 @@ def streaming_chunk_mask():
         strict=True,
     ):
         ax.imshow(m, cmap="Blues", vmin=0, vmax=1.3, interpolation="nearest")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("key frame")
+        label_axes(ax, x="key frame", title=title, title_size=10)
         ax.set_xticks(range(0, n, 2))
         ax.set_yticks(range(0, n, 2))
     axes[0].set_ylabel("query frame")
@@ -408,7 +383,7 @@ def streaming_chunk_mask():
 @figure("asr-pipeline-stages")
 def asr_pipeline_stages():
     """From waveform to scored transcript: the classical and end-to-end paths and the evaluation."""
-    fig, ax = _blank_axes((9, 3.4), (0, 11), (0, 4))
+    fig, ax = blank_axes((9, 3.4), (0, 11), (0, 4))
     _box(ax, 0.9, 2.0, 1.5, 0.9, "waveform\n16 kHz", "#eeeeee", 8)
     _box(ax, 2.8, 2.0, 1.7, 0.9, "log-mel\n100 frames/s", "#dbe9f6", 8)
     _box(ax, 5.2, 3.1, 2.4, 0.8, "acoustic model\n+ lexicon + n-gram (WFST)", "#c6dbef", 7)
@@ -432,7 +407,7 @@ def asr_pipeline_stages():
 @figure("wav2vec2-pretraining")
 def wav2vec2_pretraining():
     """wav2vec 2.0 pretraining: CNN encoder, masking, Transformer context, quantised targets, contrastive loss."""
-    fig, ax = _blank_axes((9, 4.0), (0, 11), (0, 5.4))
+    fig, ax = blank_axes((9, 4.0), (0, 11), (0, 5.4))
     ax.plot(
         np.linspace(0.3, 10.7, 400),
         0.5 + 0.25 * np.sin(np.linspace(0, 60, 400)) * np.hanning(400),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
+from curriculum.figures._plot import arrow, blank_axes, box, label_axes, spectrogram
 
 SR = 8000
 N_FFT = 256
@@ -55,18 +56,8 @@ def spectral_subtraction():
         ("clean speech", "noisy input (5 dB SNR, white noise)", "after power spectral subtraction"),
         strict=True,
     ):
-        ax.imshow(
-            _db(mag),
-            origin="lower",
-            aspect="auto",
-            interpolation="none",
-            extent=extent,
-            cmap="magma",
-            vmin=-30,
-            vmax=30,
-        )
-        ax.set_title(title, fontsize=9)
-        ax.set_xlabel("time (s)")
+        spectrogram(ax, _db(mag), interpolation="none", extent=extent, cmap="magma", vmin=-30, vmax=30)
+        label_axes(ax, x="time (s)", title=title, title_size=9)
     axes[0].set_ylabel("frequency (kHz)")
     return fig
 
@@ -101,30 +92,12 @@ def oracle_masks():
     mix = _stft_mag(a + b)
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), sharey=True, layout="constrained")
     extent = (0, len(a) / SR, 0, SR / 2000)
-    axes[0].imshow(
-        _db(mix),
-        origin="lower",
-        aspect="auto",
-        interpolation="none",
-        extent=extent,
-        cmap="magma",
-        vmin=-30,
-        vmax=30,
-    )
+    spectrogram(axes[0], _db(mix), interpolation="none", extent=extent, cmap="magma", vmin=-30, vmax=30)
     axes[0].set_title("mixture of two voices (dB)", fontsize=9)
     for ax, mask, title in zip(
         axes[1:], (ibm, irm), ("ideal binary mask for voice A", "ideal ratio mask for voice A"), strict=True
     ):
-        im = ax.imshow(
-            mask,
-            origin="lower",
-            aspect="auto",
-            interpolation="none",
-            extent=extent,
-            cmap="viridis",
-            vmin=0,
-            vmax=1,
-        )
+        im = spectrogram(ax, mask, interpolation="none", extent=extent, cmap="viridis", vmin=0, vmax=1)
         ax.set_title(title, fontsize=9)
     for ax in axes:
         ax.set_xlabel("time (s)")
@@ -135,33 +108,21 @@ def oracle_masks():
 
 @figure("source-separation-pit")
 def pit_diagram():
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyBboxPatch
-
-    fig, ax = plt.subplots(figsize=(8, 3.6))
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 6)
-    ax.axis("off")
-
-    def box(x, y, text, colour):
-        ax.add_patch(FancyBboxPatch((x, y), 2.0, 0.8, boxstyle="round,pad=0.08", fc=colour, ec="black"))
-        ax.text(x + 1.0, y + 0.4, text, ha="center", va="center", fontsize=9)
-
-    box(0.2, 2.6, "mixture x", "#dddddd")
-    box(3.0, 4.2, "output 1", "#cfe2f3")
-    box(3.0, 1.0, "output 2", "#cfe2f3")
-    box(7.6, 4.2, "reference A", "#d9ead3")
-    box(7.6, 1.0, "reference B", "#fce5cd")
+    fig, ax = blank_axes((8, 3.6), (0, 10), (0, 6))
+    for xy, text, colour in (
+        ((0.2, 2.6), "mixture x", "#dddddd"),
+        ((3.0, 4.2), "output 1", "#cfe2f3"),
+        ((3.0, 1.0), "output 2", "#cfe2f3"),
+        ((7.6, 4.2), "reference A", "#d9ead3"),
+        ((7.6, 1.0), "reference B", "#fce5cd"),
+    ):
+        box(ax, xy, 2.0, 0.8, text, fc=colour, pad=0.08)
     for y in (4.6, 1.4):
-        ax.annotate("", xy=(3.0, y), xytext=(2.2, 3.0), arrowprops={"arrowstyle": "->"})
-    ax.annotate("", xy=(7.6, 4.6), xytext=(5.0, 4.6), arrowprops={"arrowstyle": "-", "color": "tab:green"})
-    ax.annotate("", xy=(7.6, 1.4), xytext=(5.0, 1.4), arrowprops={"arrowstyle": "-", "color": "tab:green"})
-    ax.annotate(
-        "", xy=(7.6, 1.4), xytext=(5.0, 4.6), arrowprops={"arrowstyle": "-", "color": "tab:red", "ls": "--"}
-    )
-    ax.annotate(
-        "", xy=(7.6, 4.6), xytext=(5.0, 1.4), arrowprops={"arrowstyle": "-", "color": "tab:red", "ls": "--"}
-    )
+        arrow(ax, (2.2, 3.0), (3.0, y))
+    for start, end in (((5.0, 4.6), (7.6, 4.6)), ((5.0, 1.4), (7.6, 1.4))):
+        arrow(ax, start, end, arrowstyle="-", color="tab:green")
+    for start, end in (((5.0, 4.6), (7.6, 1.4)), ((5.0, 1.4), (7.6, 4.6))):
+        arrow(ax, start, end, arrowstyle="-", color="tab:red", ls="--")
     ax.text(6.3, 5.25, "permutation (1→A, 2→B): low loss, kept", color="tab:green", ha="center", fontsize=9)
     ax.text(6.3, 0.35, "permutation (1→B, 2→A): high loss, ignored", color="tab:red", ha="center", fontsize=9)
     ax.text(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
-from curriculum.figures.production import flow_diagram
+from curriculum.figures._plot import flow_figure, label_axes
 
 
 @figure("capstone-voice-assistant-latency-waterfall")
@@ -91,8 +91,7 @@ def kws_smoothing():
     ax.axhline(0.5, color="#c44e52", ls="--", label="threshold 0.5")
     ax.text(1.0, 0.9, "short confusable word", fontsize=8)
     ax.text(3.5, 1.0, "keyword", fontsize=8)
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("keyword posterior")
+    label_axes(ax, x="time (s)", y="keyword posterior")
     ax.set_ylim(0, 1.1)
     ax.legend(fontsize=7, loc="upper right")
     return fig
@@ -129,11 +128,8 @@ def fad_bias():
 
 @figure("capstone-noise-cancellation-streaming-parity")
 def streaming_parity():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8.5, 2.6))
-    flow_diagram(
-        ax,
+    fig, _ = flow_figure(
+        (8.5, 2.6),
         [
             "mic\n(AudioWorklet,\n128 frames)",
             "ring buffer\n-> 10 ms hop",
@@ -143,24 +139,15 @@ def streaming_parity():
             "speaker",
         ],
         colour="#e3f0d8",
-    )
-    ax.text(
-        0.5,
-        0.1,
-        "parity test: stream a file frame by frame and compare with offline output sample by sample",
-        ha="center",
-        fontsize=9,
+        note="parity test: stream a file frame by frame and compare with offline output sample by sample",
     )
     return fig
 
 
 @figure("capstone-custom-voice-pipeline")
 def custom_voice():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8.5, 2.6))
-    flow_diagram(
-        ax,
+    fig, _ = flow_figure(
+        (8.5, 2.6),
         [
             "consent\n+ script",
             "record\n~1 h, one mic",

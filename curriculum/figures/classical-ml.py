@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
+from curriculum.figures._plot import arrow, label_axes
 
 # The tiny left-to-right phone HMM worked through in the hmm-gmm lesson (same numbers).
 HMM_TRANS = np.array([[0.6, 0.4, 0.0], [0.0, 0.7, 0.3], [0.0, 0.0, 1.0]])
@@ -40,18 +41,17 @@ def hmm_trellis():
         for i in range(n):
             for j in range(n):
                 if HMM_TRANS[i, j] > 0:
-                    ax.annotate(
-                        "",
-                        xy=(t + 1, j),
-                        xytext=(t, i),
-                        arrowprops={"arrowstyle": "->", "color": "0.75", "shrinkA": 14, "shrinkB": 14},
-                    )
+                    arrow(ax, (t, i), (t + 1, j), color="0.75", shrinkA=14, shrinkB=14)
     for t in range(t_len - 1):
-        ax.annotate(
-            "",
-            xy=(t + 1, path[t + 1]),
-            xytext=(t, path[t]),
-            arrowprops={"arrowstyle": "-|>", "color": "tab:red", "lw": 2.2, "shrinkA": 14, "shrinkB": 14},
+        arrow(
+            ax,
+            (t, path[t]),
+            (t + 1, path[t + 1]),
+            arrowstyle="-|>",
+            color="tab:red",
+            lw=2.2,
+            shrinkA=14,
+            shrinkB=14,
         )
     for t in range(t_len):
         for j in range(n):
@@ -144,9 +144,7 @@ def standardisation():
     axes[0].set_ylim(-2000, 2000)
     axes[0].set_aspect("equal")  # what a Euclidean distance sees
     axes[1].scatter(z[:, 0], z[:, 1], c=labels, cmap="coolwarm", s=8)
-    axes[1].set_xlabel("centroid (z-score)")
-    axes[1].set_ylabel("ZCR (z-score)")
-    axes[1].set_title("Standardised: both features count")
+    label_axes(axes[1], x="centroid (z-score)", y="ZCR (z-score)", title="Standardised: both features count")
     axes[1].set_aspect("equal")
     return fig
 
@@ -205,15 +203,13 @@ def spectral_flux():
     peaks, _ = find_peaks(flux, height=threshold, distance=int(0.1 * sr / hop))
     fig, axes = plt.subplots(2, 1, figsize=(8, 4), sharex=True)
     axes[0].plot(t, y, lw=0.5, color="0.3", rasterized=True)
-    axes[0].set_ylabel("amplitude")
-    axes[0].set_title("Four decaying notes and their spectral-flux novelty curve")
+    label_axes(axes[0], y="amplitude", title="Four decaying notes and their spectral-flux novelty curve")
     axes[1].plot(flux_t, flux, color="tab:blue", label="spectral flux")
     axes[1].plot(flux_t, threshold, color="tab:green", ls="--", label="adaptive threshold")
     axes[1].plot(flux_t[peaks], flux[peaks], "v", color="tab:red", label="picked onsets")
     for ax in axes:
         for onset in onsets:
             ax.axvline(onset, color="tab:orange", lw=0.8, ls=":")
-    axes[1].set_xlabel("time (s); dotted lines are the true onsets")
-    axes[1].set_ylabel("novelty (normalised)")
+    label_axes(axes[1], x="time (s); dotted lines are the true onsets", y="novelty (normalised)")
     axes[1].legend(loc="upper right", fontsize=8)
     return fig

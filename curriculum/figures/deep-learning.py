@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
+from curriculum.figures._plot import blank, label_axes, link, spectrogram
 
 
 def _ravine_paths(steps: int = 60) -> dict[str, np.ndarray]:
@@ -125,7 +126,7 @@ def loss_curves():
 @figure("cnn-spectrograms-architecture")
 def cnn_architecture():
     import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyArrowPatch, Rectangle
+    from matplotlib.patches import Rectangle
 
     rng = np.random.default_rng(5)
     n_mels, n_frames = 40, 100
@@ -134,9 +135,7 @@ def cnn_architecture():
         spec[k, 30:80] += 1.0 - 0.02 * k
     spec[:, 55:58] += 0.6  # a broadband click
     fig, ax = plt.subplots(figsize=(9, 3.6))
-    ax.imshow(
-        spec, origin="lower", extent=(0, 2.2, 0.3, 2.5), aspect="auto", cmap="magma", interpolation="none"
-    )
+    spectrogram(ax, spec, extent=(0, 2.2, 0.3, 2.5), cmap="magma", interpolation="none")
     ax.text(1.1, 0.1, "log-mel input\n1 × 40 mels × 100 frames", ha="center", va="top", fontsize=8)
     ax.add_patch(Rectangle((0.6, 1.0), 0.15, 0.15, fill=False, ec="cyan", lw=1.5))
     blocks = [
@@ -152,13 +151,9 @@ def cnn_architecture():
         ax.add_patch(Rectangle((x, y0), 1.2, height, fc="#c6dbef", ec="black"))
         ax.text(x + 0.6, 1.4, label, ha="center", va="center", fontsize=7)
         ax.text(x + 0.6, y0 - 0.08, shape, ha="center", va="top", fontsize=7.5, color="0.25")
-        ax.add_patch(
-            FancyArrowPatch((previous + 0.05, 1.4), (x - 0.05, 1.4), arrowstyle="->", mutation_scale=12)
-        )
+        link(ax, (previous + 0.05, 1.4), (x - 0.05, 1.4))
         previous = x + 1.2
-    ax.set_xlim(-0.1, 10.3)
-    ax.set_ylim(-0.3, 2.6)
-    ax.axis("off")
+    blank(ax, (-0.1, 10.3), (-0.3, 2.6))
     ax.set_title("A small CNN on a log-mel spectrogram (cyan: one 3×3 kernel's first receptive field)")
     return fig
 
@@ -214,9 +209,7 @@ def attention_map():
     fig, ax = plt.subplots(figsize=(5.2, 4.4))
     image = ax.imshow(weights, cmap="viridis")
     fig.colorbar(image, ax=ax, label="softmax weight")
-    ax.set_xlabel("key frame j")
-    ax.set_ylabel("query frame i")
-    ax.set_title("softmax(QKᵀ/√d): rows sum to 1", fontsize=10)
+    label_axes(ax, x="key frame j", y="query frame i", title="softmax(QKᵀ/√d): rows sum to 1", title_size=10)
     return fig
 
 
@@ -268,9 +261,8 @@ def specaugment():
     for ax, data, title in zip(
         axes, (spec, masked), ("input log-mel", "2 frequency + 2 time masks"), strict=True
     ):
-        ax.imshow(data, origin="lower", aspect="auto", cmap="magma", interpolation="none")
-        ax.set_title(title)
-        ax.set_xlabel("frame")
+        spectrogram(ax, data, cmap="magma", interpolation="none")
+        label_axes(ax, x="frame", title=title)
     axes[0].set_ylabel("mel band")
     return fig
 
@@ -338,8 +330,7 @@ def anomaly_scores_roc():
     for name, values in scores.items():
         colour, kind, alpha = styles[name]
         axes[0].hist(values, bins=bins, histtype=kind, color=colour, alpha=alpha, lw=1.5, label=name)
-    axes[0].set_xlabel("anomaly score (reconstruction MSE)")
-    axes[0].set_ylabel("clips")
+    label_axes(axes[0], x="anomaly score (reconstruction MSE)", y="clips")
     axes[0].legend(fontsize=8)
     axes[0].set_title("Scores from a model fitted on source normals", fontsize=10)
     for domain, colour in (("source", "tab:blue"), ("target", "tab:orange")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
+from curriculum.figures._plot import blank, box, label_axes, link, spectrogram
 
 
 @figure("stft-spectrograms-window-tradeoff")
@@ -17,8 +18,7 @@ def window_tradeoff():
     fig, axes = plt.subplots(1, 2, figsize=(8, 3), sharey=True)
     for ax, n_fft in zip(axes, (64, 1024), strict=True):
         ax.specgram(chirp, NFFT=n_fft, Fs=sr, noverlap=n_fft // 2, cmap="magma")
-        ax.set_title(f"{n_fft}-sample window ({1000 * n_fft / sr:.0f} ms)")
-        ax.set_xlabel("time (s)")
+        label_axes(ax, x="time (s)", title=f"{n_fft}-sample window ({1000 * n_fft / sr:.0f} ms)")
     axes[0].set_ylabel("frequency (Hz)")
     return fig
 
@@ -36,8 +36,7 @@ def overlap_add():
         span = np.arange(m * hop, m * hop + n_win)
         top.plot(span, window, lw=0.9)
         total[span] += window**2
-    top.set_ylabel("w[n - mH]")
-    top.set_title("400-sample Hann windows every 160 samples")
+    label_axes(top, y="w[n - mH]", title="400-sample Hann windows every 160 samples")
     bottom.plot(total, "C0")
     bottom.axhspan(total[n_win:-n_win].min(), total[n_win:-n_win].max(), color="C1", alpha=0.2)
     bottom.set_ylim(0, 1.8)
@@ -57,17 +56,13 @@ def eight_point_dft():
     spectrum = np.fft.fft(x)
     fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3))
     left.stem(n, x)
-    left.set_xlabel("sample n")
-    left.set_ylabel("x[n]")
-    left.set_title("x[n] = 1 + cos(πn/2) + sin(πn/4)")
+    label_axes(left, x="sample n", y="x[n]", title="x[n] = 1 + cos(πn/2) + sin(πn/4)")
     right.stem(n, np.abs(spectrum))
     for k, value in enumerate(np.abs(spectrum)):
         if value > 0.5:
             right.text(k, value + 0.3, f"{value:.0f}", ha="center")
     right.set_ylim(0, 9.5)
-    right.set_xlabel("bin k")
-    right.set_ylabel("|X[k]|")
-    right.set_title("|X[k]|: 8 at DC, 4 at k = 1, 2, 6, 7")
+    label_axes(right, x="bin k", y="|X[k]|", title="|X[k]|: 8 at DC, 4 at k = 1, 2, 6, 7")
     return fig
 
 
@@ -112,9 +107,7 @@ def mel_filterbank():
     right.plot(f, 2595 * np.log10(1 + f / 700), "C0")
     right.plot([1000], [2595 * np.log10(1 + 1000 / 700)], "ko")
     right.text(1300, 850, "1000 Hz ≈ 1000 mel", fontsize=8)
-    right.set_xlabel("frequency (Hz)")
-    right.set_ylabel("mel")
-    right.set_title("m = 2595 log10(1 + f/700)")
+    label_axes(right, x="frequency (Hz)", y="mel", title="m = 2595 log10(1 + f/700)")
     return fig
 
 
@@ -122,7 +115,6 @@ def mel_filterbank():
 def feature_pipeline():
     """The feature pipeline drawn as boxes, with the shape after each step for 1 s at 16 kHz."""
     import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     steps = [
         ("waveform", "(16000,)"),
@@ -135,18 +127,13 @@ def feature_pipeline():
     fig, ax = plt.subplots(figsize=(9, 2.4))
     for i, (name, shape) in enumerate(steps):
         x = i * 1.5
-        ax.add_patch(FancyBboxPatch((x, 0.4), 1.1, 0.8, boxstyle="round,pad=0.05", fc="#dbe9f6", ec="C0"))
-        ax.text(x + 0.55, 0.8, name, ha="center", va="center", fontsize=8.5)
+        box(ax, (x, 0.4), 1.1, 0.8, name, fc="#dbe9f6", ec="C0", fontsize=8.5)
         ax.text(x + 0.55, 0.05, shape, ha="center", va="center", fontsize=8, color="0.3")
         if i:
-            ax.add_patch(
-                FancyArrowPatch((x - 0.35, 0.8), (x - 0.03, 0.8), arrowstyle="->", mutation_scale=12)
-            )
+            link(ax, (x - 0.35, 0.8), (x - 0.03, 0.8))
     ax.text(3.55, 1.45, "phase dropped here", fontsize=8, color="C3", ha="center")
     ax.text(8.05, 1.45, "fine detail dropped here", fontsize=8, color="C3", ha="center")
-    ax.set_xlim(-0.2, 9)
-    ax.set_ylim(-0.4, 1.7)
-    ax.axis("off")
+    blank(ax, (-0.2, 9), (-0.4, 1.7))
     return fig
 
 
@@ -168,10 +155,9 @@ def chromagram():
     chroma = librosa.feature.chroma_stft(y=y, sr=sr, n_fft=4096, hop_length=1024, tuning=0.0)
     fig, ax = plt.subplots(figsize=(8, 3.2))
     duration = len(y) / sr
-    image = ax.imshow(chroma, aspect="auto", origin="lower", cmap="magma", extent=(0, duration, -0.5, 11.5))
+    image = spectrogram(ax, chroma, cmap="magma", extent=(0, duration, -0.5, 11.5))
     ax.set_yticks(range(12), ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"])
-    ax.set_xlabel("time (s)")
-    ax.set_title("chroma of a C major scale (C4 to C5): C4 and C5 share one row")
+    label_axes(ax, x="time (s)", title="chroma of a C major scale (C4 to C5): C4 and C5 share one row")
     fig.colorbar(image, ax=ax, label="relative energy")
     return fig
 
@@ -200,9 +186,7 @@ def filter_responses():
     top.axhline(-3, color="0.6", ls=":")
     top.set_xlim(0, 4000)
     top.set_ylim(-100, 5)
-    top.set_ylabel("magnitude (dB)")
-    top.set_xlabel("frequency (Hz)")
-    top.set_title("low-pass at 1 kHz, fs = 16 kHz")
+    label_axes(top, x="frequency (Hz)", y="magnitude (dB)", title="low-pass at 1 kHz, fs = 16 kHz")
     top.legend(fontsize=8)
     bottom.axvline(1000, color="0.6", ls=":")
     bottom.set_ylim(0, 60)
@@ -227,17 +211,13 @@ def poles_zeros():
     left.plot(zeros.real, zeros.imag, "o", mfc="none", color="C0", ms=8, label="zeros (on the circle)")
     left.plot(poles.real, poles.imag, "x", color="C3", ms=8, label="poles (just inside)")
     left.set_aspect("equal")
-    left.set_xlabel("real")
-    left.set_ylabel("imaginary")
-    left.set_title("z-plane, fs = 1 kHz")
+    label_axes(left, x="real", y="imaginary", title="z-plane, fs = 1 kHz")
     left.legend(fontsize=7, loc="lower left")
     freqs, h = signal.freqz(b, a, worN=2048, fs=sr)
     right.plot(freqs, 20 * np.log10(np.abs(h) + 1e-9), "C0")
     right.set_xlim(0, 200)
     right.set_ylim(-40, 3)
-    right.set_xlabel("frequency (Hz)")
-    right.set_ylabel("magnitude (dB)")
-    right.set_title("notch at 50 Hz, Q = 5 (bandwidth 10 Hz)")
+    label_axes(right, x="frequency (Hz)", y="magnitude (dB)", title="notch at 50 Hz, Q = 5 (bandwidth 10 Hz)")
     return fig
 
 
@@ -256,8 +236,7 @@ def noise_gains():
     ax.plot(snr_db, 20 * np.log10(wiener), "C0", label="Wiener gain ξ/(1+ξ)")
     ax.plot(snr_db, 20 * np.log10(subtraction), "C1--", label="power subtraction, floor 0.05")
     ax.axhline(20 * np.log10(floor), color="0.6", ls=":")
-    ax.set_xlabel("a-priori SNR of the bin, ξ (dB)")
-    ax.set_ylabel("gain (dB)")
+    label_axes(ax, x="a-priori SNR of the bin, ξ (dB)", y="gain (dB)")
     ax.set_ylim(-45, 3)
     ax.set_title("noise-dominated bins are attenuated, speech-dominated bins pass")
     ax.legend(fontsize=8)

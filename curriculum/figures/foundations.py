@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
+from curriculum.figures._plot import arrow, label_axes
 
 
 @figure("math-for-audio-phasor")
@@ -16,33 +17,19 @@ def phasor():
     theta = np.linspace(0, 2 * np.pi, 200)
     left.plot(np.cos(theta), np.sin(theta), color="0.7")
     for angle in np.arange(0, 2 * np.pi, np.pi / 4):
-        left.annotate(
-            "",
-            xy=(np.cos(angle), np.sin(angle)),
-            xytext=(0, 0),
-            arrowprops={"arrowstyle": "->", "color": "0.6"},
-        )
+        arrow(left, (0, 0), (np.cos(angle), np.sin(angle)), color="0.6")
     angle = np.pi / 3
-    left.annotate(
-        "",
-        xy=(np.cos(angle), np.sin(angle)),
-        xytext=(0, 0),
-        arrowprops={"arrowstyle": "->", "color": "C0", "lw": 2},
-    )
+    arrow(left, (0, 0), (np.cos(angle), np.sin(angle)), color="C0", lw=2)
     left.plot([np.cos(angle)] * 2, [0, np.sin(angle)], "C1--")
     left.text(0.55, 0.95, "e^(jθ), θ = π/3", color="C0")
     left.text(0.52, -0.2, "cos θ", color="C1")
     left.set_aspect("equal")
-    left.set_xlabel("real part")
-    left.set_ylabel("imaginary part")
-    left.set_title("complex plane")
+    label_axes(left, x="real part", y="imaginary part", title="complex plane")
     t = np.linspace(0, 2, 400)
     right.plot(t, np.cos(2 * np.pi * t), "C1", label="real part: cos(2πft)")
     right.plot(t, np.sin(2 * np.pi * t), "C2", alpha=0.7, label="imaginary part: sin(2πft)")
     right.plot([1 / 6], [np.cos(np.pi / 3)], "o", color="C0")
-    right.set_xlabel("time (periods)")
-    right.set_ylabel("amplitude")
-    right.set_title("its real and imaginary parts over time")
+    label_axes(right, x="time (periods)", y="amplitude", title="its real and imaginary parts over time")
     right.legend(loc="lower left", fontsize=8)
     return fig
 
@@ -66,12 +53,10 @@ def framing():
         start = 1000 * i * 160 / sr
         top.add_patch(plt.Rectangle((start, 0.85 - 0.12 * (i % 3)), 25, 0.08, color=f"C{i % 3}", alpha=0.6))
     top.set_ylim(-1, 1)
-    top.set_ylabel("amplitude")
-    top.set_title("frames of 400 samples (25 ms) starting every 160 samples (10 ms)")
+    label_axes(top, y="amplitude", title="frames of 400 samples (25 ms) starting every 160 samples (10 ms)")
     centres = 1000 * (np.arange(len(frames)) * 160 + 200) / sr
     bottom.stem(centres, rms)
-    bottom.set_ylabel("frame RMS")
-    bottom.set_xlabel("time (ms)")
+    label_axes(bottom, x="time (ms)", y="frame RMS")
     return fig
 
 
@@ -119,9 +104,7 @@ def aliasing():
     ax.plot(1000 * t, np.cos(2 * np.pi * 7000 * t), color="C0", lw=0.8, label="7 kHz input")
     ax.plot(1000 * t, np.cos(2 * np.pi * 3000 * t), "C1--", lw=1.2, label="3 kHz alias")
     ax.plot(1000 * n / fs, np.cos(2 * np.pi * 7000 * n / fs), "ko", label="samples at 10 kHz")
-    ax.set_xlabel("time (ms)")
-    ax.set_ylabel("amplitude")
-    ax.set_title("the samples cannot tell 7 kHz from 10 - 7 = 3 kHz")
+    label_axes(ax, x="time (ms)", y="amplitude", title="the samples cannot tell 7 kHz from 10 - 7 = 3 kHz")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8, ncol=3)
     return fig
 
@@ -160,9 +143,7 @@ def quantisation_error():
     left.plot(t, x, "C0", label="input")
     left.step(t, q, "C1", where="mid", label="3-bit value")
     left.plot(t, q - x, "C3", lw=0.8, label="error (within ±Δ/2)")
-    left.set_xlabel("time (one period)")
-    left.set_ylabel("amplitude")
-    left.set_title("3 bits: 8 levels, Δ = 0.25")
+    label_axes(left, x="time (one period)", y="amplitude", title="3 bits: 8 levels, Δ = 0.25")
     left.legend(fontsize=7, loc="lower left")
     bits = np.arange(4, 17)
     ts = np.arange(16000) / 16000
@@ -174,9 +155,7 @@ def quantisation_error():
         measured.append(10 * np.log10(np.sum(sine**2) / np.sum(err**2)))
     right.plot(bits, 6.02 * bits + 1.76, "C0-", label="6.02 N + 1.76 dB")
     right.plot(bits, measured, "C1o", ms=4, label="measured, 441.3 Hz sine")
-    right.set_xlabel("bits N")
-    right.set_ylabel("SNR (dB)")
-    right.set_title("each bit buys about 6 dB")
+    label_axes(right, x="bits N", y="SNR (dB)", title="each bit buys about 6 dB")
     right.legend(fontsize=8)
     return fig
 

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 
 from curriculum.figures import figure
+from curriculum.figures._plot import arrow, blank_axes, box, label_axes
 
 # (onset s, offset s, MIDI pitch): a short C-major phrase used as the reference transcription
 REFERENCE_NOTES = [
@@ -52,8 +53,7 @@ def piano_roll():
         ax.add_patch(Rectangle((on, pitch - 0.3), off - on, 0.6, fc=colour, alpha=0.6))
     ax.set_xlim(-0.1, 3.2)
     ax.set_ylim(47, 82)
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("MIDI pitch")
+    label_axes(ax, x="time (s)", y="MIDI pitch")
     ax.plot([], [], color="black", lw=1.5, label="reference note (outline)")
     ax.plot(
         [], [], color="tab:green", lw=6, alpha=0.6, label="estimate matched (onset ±50 ms, pitch ±50 cents)"
@@ -176,8 +176,7 @@ def onset_strength_beats():
         ax.axvline(b, color="tab:red", ls="--", lw=1, label="tracked beat" if i == 0 else None)
     reference = np.arange(0, 6, period)
     ax.plot(reference, np.full_like(reference, 1.05), "k^", ms=6, label="true beat (kick)")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("onset strength")
+    label_axes(ax, x="time (s)", y="onset strength")
     ax.set_ylim(0, 1.15)
     ax.set_title(
         f"Autocorrelation tempo: {60 * fps / best_lag:.0f} BPM; beats placed by dynamic programming",
@@ -189,13 +188,7 @@ def onset_strength_beats():
 
 @figure("music-generation-codec-lm")
 def codec_lm():
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyBboxPatch
-
-    fig, ax = plt.subplots(figsize=(10, 3.2))
-    ax.set_xlim(0, 20)
-    ax.set_ylim(0, 5)
-    ax.axis("off")
+    fig, ax = blank_axes((10, 3.2), (0, 20), (0, 5))
     stages = [
         (0.2, "text prompt\n'calm lo-fi piano'", "#eeeeee"),
         (4.2, "frozen text\nencoder (T5)", "#d9ead3"),
@@ -204,16 +197,10 @@ def codec_lm():
         (16.2, "codec decoder\n(EnCodec) → waveform", "#fce5cd"),
     ]
     for x, text, colour in stages:
-        ax.add_patch(FancyBboxPatch((x, 1.6), 3.4, 1.8, boxstyle="round,pad=0.1", fc=colour, ec="black"))
-        ax.text(x + 1.7, 2.5, text, ha="center", va="center", fontsize=8)
+        box(ax, (x, 1.6), 3.4, 1.8, text, fc=colour, pad=0.1, fontsize=8)
     for (x0, _, _), (x1, _, _) in itertools.pairwise(stages):
-        ax.annotate("", xy=(x1 - 0.1, 2.5), xytext=(x0 + 3.5, 2.5), arrowprops={"arrowstyle": "->"})
-    ax.annotate(
-        "",
-        xy=(9.9, 1.5),
-        xytext=(13.9, 1.5),
-        arrowprops={"arrowstyle": "->", "connectionstyle": "arc3,rad=-0.4", "color": "tab:blue"},
-    )
+        arrow(ax, (x0 + 3.5, 2.5), (x1 - 0.1, 2.5))
+    arrow(ax, (13.9, 1.5), (9.9, 1.5), connectionstyle="arc3,rad=-0.4", color="tab:blue")
     ax.text(11.9, 0.35, "each sampled step is fed back as input", ha="center", fontsize=8, color="tab:blue")
     ax.set_title("Text-to-music with a codec language model (MusicGen-style)", fontsize=10)
     return fig

@@ -1,36 +1,11 @@
-"""Figures for the production phase (and the box-and-arrow helper the later phases reuse)."""
+"""Figures for the production phase."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from curriculum.figures import figure
-
-
-def flow_diagram(ax, labels: list[str], *, y: float = 0.5, colour: str = "#dbe8f5") -> None:
-    """Draw labelled boxes left to right joined by arrows; why: several lessons show a pipeline."""
-    from matplotlib.patches import FancyBboxPatch
-
-    n = len(labels)
-    width = 1.0 / n
-    for i, label in enumerate(labels):
-        x = i * width + 0.1 * width
-        ax.add_patch(
-            FancyBboxPatch(
-                (x, y - 0.17), 0.8 * width, 0.34, boxstyle="round,pad=0.01", fc=colour, ec="#34495e"
-            )
-        )
-        ax.text(x + 0.4 * width, y, label, ha="center", va="center", fontsize=8.5, wrap=True)
-        if i < n - 1:
-            ax.annotate(
-                "",
-                xy=((i + 1) * width + 0.1 * width, y),
-                xytext=(x + 0.8 * width, y),
-                arrowprops={"arrowstyle": "->", "color": "#34495e"},
-            )
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.axis("off")
+from curriculum.figures._plot import flow_figure, label_axes
 
 
 @figure("real-time-processing-latency-budget")
@@ -71,14 +46,12 @@ def overlap_add():
         t = (start + np.arange(win)) / 16
         top.plot(t, window, lw=1.2)
         total[start : start + win] += window**2
-    top.set_ylabel("sqrt-Hann window")
-    top.set_title("20 ms frames every 10 ms hop (16 kHz)")
+    label_axes(top, y="sqrt-Hann window", title="20 ms frames every 10 ms hop (16 kHz)")
     t = np.arange(total.size) / 16
     bottom.plot(t, total, color="black")
     bottom.axvspan(0, win / 16, color="#f4cccc", label="first window: filling the buffer")
     bottom.set_ylim(0, 1.3)
-    bottom.set_ylabel("sum of analysis x synthesis")
-    bottom.set_xlabel("time (ms)")
+    label_axes(bottom, x="time (ms)", y="sum of analysis x synthesis")
     bottom.legend(loc="lower right", fontsize=8)
     return fig
 
@@ -98,8 +71,7 @@ def quantisation_error():
     fig, ax = plt.subplots(figsize=(6, 3.2))
     ax.plot(bits, sqnr, "o-", label="symmetric per-tensor, Gaussian weights")
     ax.plot(bits, sqnr[-1] - 6.02 * (bits[-1] - bits), ":", color="grey", label="6.02 dB per bit")
-    ax.set_xlabel("bits per weight")
-    ax.set_ylabel("signal-to-quantisation-noise (dB)")
+    label_axes(ax, x="bits per weight", y="signal-to-quantisation-noise (dB)")
     ax.axvline(8, color="#c44e52", ls="--", lw=0.8)
     ax.text(8.1, sqnr[0], "int8", color="#c44e52")
     ax.legend(fontsize=8)
@@ -108,11 +80,8 @@ def quantisation_error():
 
 @figure("serving-deployment-architecture")
 def serving_architecture():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 2.6))
-    flow_diagram(
-        ax,
+    fig, ax = flow_figure(
+        (8, 2.6),
         [
             "clients\n(HTTP, WebSocket)",
             "API service\n(async, auth)",
@@ -120,8 +89,9 @@ def serving_architecture():
             "GPU workers\n(batched model)",
             "results store\n+ metrics",
         ],
+        note="autoscale workers on queue depth and p95 latency, not CPU",
+        note_y=0.12,
     )
-    ax.text(0.5, 0.12, "autoscale workers on queue depth and p95 latency, not CPU", ha="center", fontsize=9)
     ax.text(
         0.5,
         0.88,
@@ -134,11 +104,8 @@ def serving_architecture():
 
 @figure("audio-data-pipelines-stages")
 def data_pipeline():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8.5, 2.6))
-    flow_diagram(
-        ax,
+    fig, _ = flow_figure(
+        (8.5, 2.6),
         [
             "raw audio\n+ consent",
             "decode,\nresample,\nloudness",
@@ -148,24 +115,15 @@ def data_pipeline():
             "speaker-\ndisjoint\nsplit",
             "versioned\nmanifests",
         ],
-    )
-    ax.text(
-        0.5,
-        0.1,
-        "every stage writes a manifest with its inputs' hashes, so a deletion can be traced",
-        ha="center",
-        fontsize=9,
+        note="every stage writes a manifest with its inputs' hashes, so a deletion can be traced",
     )
     return fig
 
 
 @figure("leading-audio-teams-gates")
 def research_gates():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8.5, 2.8))
-    flow_diagram(
-        ax,
+    fig, ax = flow_figure(
+        (8.5, 2.8),
         [
             "idea +\nhypothesis",
             "offline eval\non shared\nharness",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
-from curriculum.figures.production import flow_diagram
+from curriculum.figures._plot import arrow, blank, flow_figure
 
 
 def _kmeans(x: np.ndarray, k: int, rng: np.random.Generator, iters: int = 15) -> np.ndarray:
@@ -62,7 +62,7 @@ def token_hierarchy():
         (3.0, 2.5, "stage 1 -> 2: conditioned on semantics"),
         (1.8, 1.3, "stage 2 -> 3: conditioned on coarse"),
     ):
-        ax.annotate("", xy=(24.6, y_to), xytext=(24.6, y_from), arrowprops={"arrowstyle": "->"})
+        arrow(ax, (24.6, y_from), (24.6, y_to))
         ax.text(24.9, (y_from + y_to) / 2, stage, fontsize=8, va="center")
     ax.text(
         0,
@@ -70,9 +70,7 @@ def token_hierarchy():
         "time ->  (one column = one frame; acoustic frames are denser than semantic ones)",
         fontsize=8,
     )
-    ax.set_xlim(0, 38)
-    ax.set_ylim(-0.5, 4.1)
-    ax.axis("off")
+    blank(ax, (0, 38), (-0.5, 4.1))
     ax.set_title("AudioLM-style hierarchy: what to say, then how it sounds, then the detail")
     return fig
 
@@ -144,19 +142,14 @@ def masked_prediction():
         ha="center",
         fontsize=9,
     )
-    ax.set_xlim(-2.5, n)
-    ax.set_ylim(0, 3.9)
-    ax.axis("off")
+    blank(ax, (-2.5, n), (0, 3.9))
     return fig
 
 
 @figure("audio-language-models-architecture")
 def audio_llm():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8.5, 2.6))
-    flow_diagram(
-        ax,
+    fig, _ = flow_figure(
+        (8.5, 2.6),
         [
             "audio\n(16 kHz)",
             "audio encoder\n(Whisper-style,\n50 Hz)",
@@ -165,13 +158,7 @@ def audio_llm():
             "text reply\n(or speech\ntokens)",
         ],
         colour="#eadcf2",
-    )
-    ax.text(
-        0.5,
-        0.1,
-        "stage 1 trains the adapter with encoder and LLM frozen; later stages unfreeze or add LoRA",
-        ha="center",
-        fontsize=9,
+        note="stage 1 trains the adapter with encoder and LLM frozen; later stages unfreeze or add LoRA",
     )
     return fig
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
-from curriculum.figures.production import flow_diagram
+from curriculum.figures._plot import flow_figure
 
 
 @figure("pytorch-torchaudio-padding-mask")
@@ -157,11 +157,8 @@ def chunked_inference():
 
 @figure("speech-toolkits-espnet-stages")
 def espnet_stages():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8.5, 2.4))
-    flow_diagram(
-        ax,
+    fig, _ = flow_figure(
+        (8.5, 2.4),
         [
             "data prep\n(Kaldi-style\ndirs)",
             "format,\nspeed perturb,\nfeatures",
@@ -172,12 +169,7 @@ def espnet_stages():
             "scoring\n(sclite)",
         ],
         colour="#fbe5d6",
-    )
-    ax.text(
-        0.5,
-        0.12,
-        "run.sh --stage N --stop_stage M resumes from the step that failed",
-        ha="center",
-        fontsize=9,
+        note="run.sh --stage N --stop_stage M resumes from the step that failed",
+        note_y=0.12,
     )
     return fig

@@ -5,32 +5,30 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
+from curriculum.figures._plot import arrow, blank, label_axes, spectrogram
 
 BOX = {"boxstyle": "round,pad=0.35", "linewidth": 1.0}
 COLOURS = {"text": "#dbe9f6", "acoustic": "#fde2c8", "vocoder": "#d9f0d3", "other": "#eeeeee"}
 
 
-def _diagram(ax, boxes: dict, arrows: list, *, xlim=(0, 10), ylim=(0, 4)) -> None:
-    """Draw labelled boxes at (x, y) centres and arrows between them (by key)."""
+def _diagram(figsize, boxes: dict, arrows: list, *, xlim=(0, 10), ylim=(0, 4)):
+    """A new figure of labelled boxes at (x, y) centres and arrows between them (by key)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=figsize)
     for label, (x, y, kind) in boxes.items():
         ax.text(x, y, label, ha="center", va="center", fontsize=9, bbox={**BOX, "facecolor": COLOURS[kind]})
     for a, b, *note in arrows:
         (x0, y0, _), (x1, y1, _) = boxes[a], boxes[b]
-        ax.annotate(
-            "", xy=(x1, y1), xytext=(x0, y0), arrowprops={"arrowstyle": "->", "shrinkA": 32, "shrinkB": 32}
-        )
+        arrow(ax, (x0, y0), (x1, y1), shrinkA=32, shrinkB=32)
         if note:
             ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.5, note[0], ha="center", fontsize=8, color="#444444")
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.axis("off")
+    blank(ax, xlim, ylim)
+    return fig, ax
 
 
 @figure("tts-pipeline-diagram")
 def pipeline_diagram():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 3.4))
     boxes = {
         "raw text\n'$3.50 on 5 May'": (0.9, 3.0, "text"),
         "text\nnormalisation": (3.0, 3.0, "text"),
@@ -48,7 +46,7 @@ def pipeline_diagram():
         ("prosody\n(breaks, stress)", "unit selection\nor HMM (classical)"),
         ("acoustic model\n(text -> mel)", "vocoder\n(mel -> waveform)", "80-band mel"),
     ]
-    _diagram(ax, boxes, arrows, ylim=(0, 4.4))
+    fig, ax = _diagram((9, 3.4), boxes, arrows, ylim=(0, 4.4))
     ax.text(0.1, 4.2, "front-end (text -> linguistic specification)", fontsize=9, weight="bold")
     ax.text(
         0.1,
@@ -82,18 +80,14 @@ def attention_alignment():
         ("healthy: monotonic diagonal", "skip: characters 15-23 never attended", "repeat: jumps back"),
         strict=True,
     ):
-        ax.imshow(_alignment(path, n_text), origin="lower", aspect="auto", cmap="viridis")
-        ax.set_title(title, fontsize=9)
-        ax.set_xlabel("decoder step")
+        spectrogram(ax, _alignment(path, n_text), cmap="viridis")
+        label_axes(ax, x="decoder step", title=title, title_size=9)
     axes[0].set_ylabel("encoder step (character)")
     return fig
 
 
 @figure("tacotron-architecture")
 def tacotron_architecture():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 3.6))
     boxes = {
         "characters\n+ embedding": (0.9, 3.0, "text"),
         "3 conv layers\n+ BiLSTM": (3.0, 3.0, "text"),
@@ -113,13 +107,8 @@ def tacotron_architecture():
         ("2 LSTM layers\n(decoder)", "stop token\n(sigmoid)"),
         ("linear ->\nmel frame", "post-net\n(5 conv, residual)"),
     ]
-    _diagram(ax, boxes, arrows, xlim=(0, 10.2), ylim=(-0.5, 4))
-    ax.annotate(
-        "",
-        xy=(2.8, 0.8),
-        xytext=(7.6, 0.8),
-        arrowprops={"arrowstyle": "->", "connectionstyle": "arc3,rad=-0.3"},
-    )
+    fig, ax = _diagram((9, 3.6), boxes, arrows, xlim=(0, 10.2), ylim=(-0.5, 4))
+    arrow(ax, (7.6, 0.8), (2.8, 0.8), connectionstyle="arc3,rad=-0.3")
     ax.text(5.2, -0.25, "previous mel frame fed back (autoregressive)", ha="center", fontsize=8)
     return fig
 
@@ -162,15 +151,14 @@ def mel_with_durations():
     y, labels = _toy_utterance(sr)
     mel = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=1024, hop_length=hop, n_mels=40)
     fig, ax = plt.subplots(figsize=(8, 3.2))
-    ax.imshow(np.log(mel + 1e-5), origin="lower", aspect="auto", cmap="magma")
+    spectrogram(ax, np.log(mel + 1e-5), cmap="magma")
     edge = 0.0
     for name, dur in labels:
         frames = dur * sr / hop
         ax.axvline(edge, color="white", linewidth=0.8)
         ax.text(edge + frames / 2, 36, f"{name}\n{round(frames)}", color="white", ha="center", fontsize=8)
         edge += frames
-    ax.set_xlabel(f"mel frame (hop {hop} samples = {1000 * hop / sr:.0f} ms)")
-    ax.set_ylabel("mel band")
+    label_axes(ax, x=f"mel frame (hop {hop} samples = {1000 * hop / sr:.0f} ms)", y="mel band")
     return fig
 
 
@@ -195,9 +183,7 @@ def length_regulator():
             j * 0.55 + 0.8, row + 0.35, f"alpha = {alpha}: {len(expanded)} frames", va="center", fontsize=9
         )
     ax.text(0, 3.5, "phoneme hidden states (one per phoneme)", fontsize=9)
-    ax.set_xlim(0, 11)
-    ax.set_ylim(0, 3.8)
-    ax.axis("off")
+    blank(ax, (0, 11), (0, 3.8))
     return fig
 
 
@@ -219,12 +205,7 @@ def vocoder_upsampling():
     )
     for r in rates:
         rate *= r
-        ax.annotate(
-            "",
-            xy=(x + 1.5, 1.5),
-            xytext=(x, 1.5),
-            arrowprops={"arrowstyle": "->", "shrinkA": 30, "shrinkB": 30},
-        )
+        arrow(ax, (x, 1.5), (x + 1.5, 1.5), shrinkA=30, shrinkB=30)
         ax.text(x + 0.75, 1.75, f"x{r} transposed conv\n+ MRF block", ha="center", fontsize=7)
         x += 1.9
         ax.text(
@@ -237,9 +218,7 @@ def vocoder_upsampling():
             bbox={**BOX, "facecolor": COLOURS["vocoder"]},
         )
     ax.text(0.2, 0.4, f"HiFi-GAN V1 at {sr} Hz: 8 x 8 x 2 x 2 = {np.prod(rates)} = hop length", fontsize=9)
-    ax.set_xlim(0, x + 0.8)
-    ax.set_ylim(0, 2.4)
-    ax.axis("off")
+    blank(ax, (0, x + 0.8), (0, 2.4))
     return fig
 
 
@@ -306,7 +285,7 @@ def mas_path():
     path = _mas(log_p)
     found = np.bincount(path, minlength=len(true))
     fig, ax = plt.subplots(figsize=(8, 3.2))
-    ax.imshow(np.maximum(log_p, -4), origin="lower", aspect="auto", cmap="Blues")
+    spectrogram(ax, np.maximum(log_p, -4), cmap="Blues")
     ax.step(np.arange(len(path)), path, where="mid", color="#c44e52", linewidth=2, label="MAS path")
     ax.set_xlabel("frame j")
     ax.set_ylabel("phoneme i")
@@ -317,9 +296,6 @@ def mas_path():
 
 @figure("end-to-end-tts-vits-diagram")
 def vits_diagram():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9.5, 3.8))
     boxes = {
         "phonemes ->\ntext encoder": (1.1, 3.1, "text"),
         "prior N(mu, sigma)\nper phoneme": (3.6, 3.1, "text"),
@@ -337,7 +313,7 @@ def vits_diagram():
         ("latent z\n(per frame)", "HiFi-GAN decoder\n-> waveform", "random windows"),
         ("prior N(mu, sigma)\nper phoneme", "MAS + stochastic\nduration predictor"),
     ]
-    _diagram(ax, boxes, arrows, xlim=(0, 10), ylim=(0, 4.2))
+    fig, ax = _diagram((9.5, 3.8), boxes, arrows, xlim=(0, 10), ylim=(0, 4.2))
     ax.text(5.0, 3.9, "inference: sample prior, invert flow, decode", fontsize=8, ha="center")
     return fig
 
@@ -435,9 +411,6 @@ def f0_contour():
 
 @figure("multi-speaker-tts-conditioning")
 def speaker_conditioning():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 3.4))
     boxes = {
         "speaker id ->\nlookup table E": (1.2, 3.1, "other"),
         "reference clip ->\nspeaker encoder": (1.2, 1.0, "other"),
@@ -455,5 +428,5 @@ def speaker_conditioning():
         ("speaker vector s", "decoder and\nvocoder"),
         ("decoder and\nvocoder", "waveform in\nvoice s"),
     ]
-    _diagram(ax, boxes, arrows)
+    fig, _ = _diagram((9, 3.4), boxes, arrows)
     return fig

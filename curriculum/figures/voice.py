@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curriculum.figures import figure
+from curriculum.figures._plot import arrow, blank_axes, box, label_axes
 
 TARGET, NONTARGET, SPOOF = "#1f77b4", "#d62728", "#9467bd"
 
@@ -47,8 +48,7 @@ def sv_score_distributions():
         xytext=(thresholds[i] + 0.45, 4.4),
         arrowprops={"arrowstyle": "->"},
     )
-    ax.set_xlabel("cosine score")
-    ax.set_ylabel("density")
+    label_axes(ax, x="cosine score", y="density")
     ax.set_ylim(0, 5.2)
     ax.legend(loc="upper left", frameon=False, fontsize=8)
     return fig
@@ -80,8 +80,7 @@ def sv_det_curve():
     ax.set_yticks(norm.ppf(ticks), [f"{100 * t:g}" for t in ticks])
     ax.set_xlim(norm.ppf(5e-4), norm.ppf(0.5))
     ax.set_ylim(norm.ppf(5e-4), norm.ppf(0.5))
-    ax.set_xlabel("false acceptance rate (%)")
-    ax.set_ylabel("false rejection (miss) rate (%)")
+    label_axes(ax, x="false acceptance rate (%)", y="false rejection (miss) rate (%)")
     ax.legend(frameon=False, loc="upper right")
     return fig
 
@@ -184,9 +183,7 @@ def diarization_eigengap():
     eig = np.sort(np.linalg.eigvalsh(laplacian))[:10]
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.2))
     axes[0].imshow(affinity, cmap="viridis")
-    axes[0].set_title("cosine affinity, 60 windows")
-    axes[0].set_xlabel("window")
-    axes[0].set_ylabel("window")
+    label_axes(axes[0], x="window", y="window", title="cosine affinity, 60 windows")
     axes[1].plot(np.arange(1, 11), eig, "o-")
     gaps = np.diff(eig)
     k = int(np.argmax(gaps)) + 1
@@ -196,8 +193,7 @@ def diarization_eigengap():
         xytext=(4.5, eig[k] * 0.5),
         arrowprops={"arrowstyle": "->"},
     )
-    axes[1].set_xlabel("eigenvalue index")
-    axes[1].set_ylabel("eigenvalue of normalised Laplacian")
+    label_axes(axes[1], x="eigenvalue index", y="eigenvalue of normalised Laplacian")
     return fig
 
 
@@ -235,8 +231,7 @@ def vad_frames():
     axes[0].fill_between(block_t, blocks.min(axis=1), blocks.max(axis=1), color="black", linewidth=0)
     for s, e in spans:
         axes[0].axvspan(s, e, color="C2", alpha=0.15)
-    axes[0].set_ylabel("amplitude")
-    axes[0].set_title("waveform (green: labelled speech)")
+    label_axes(axes[0], y="amplitude", title="waveform (green: labelled speech)")
     axes[1].step(times, raw + 1.2, where="post", label="raw energy decision")
     axes[1].step(times, smooth.astype(float), where="post", label="after 160 ms hangover")
     axes[1].set_yticks([0.5, 1.7], ["smoothed", "raw"])
@@ -267,8 +262,7 @@ def vad_tradeoff():
         miss = np.array([np.mean(energy_db[label] <= th) for th in thresholds])
         fa = np.array([np.mean(energy_db[~label] > th) for th in thresholds])
         ax.plot(100 * fa, 100 * miss, label=name)
-    ax.set_xlabel("false alarm rate (% of non-speech frames)")
-    ax.set_ylabel("miss rate (% of speech frames)")
+    label_axes(ax, x="false alarm rate (% of non-speech frames)", y="miss rate (% of speech frames)")
     ax.set_xlim(-1, 60)
     ax.set_ylim(-1, 60)
     ax.set_title("energy VAD, no smoothing: sweeping the threshold")
@@ -277,24 +271,16 @@ def vad_tradeoff():
 
 
 def _box(ax, xy, text, color="#dbe9f6", w=1.8, h=0.8):
-    from matplotlib.patches import FancyBboxPatch
-
-    ax.add_patch(FancyBboxPatch(xy, w, h, boxstyle="round,pad=0.05", facecolor=color, edgecolor="black"))
-    ax.text(xy[0] + w / 2, xy[1] + h / 2, text, ha="center", va="center", fontsize=9)
+    box(ax, xy, w, h, text, fc=color)
 
 
 def _arrow(ax, start, end):
-    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "lw": 1.2})
+    arrow(ax, start, end, lw=1.2)
 
 
 @figure("anti-spoofing-pipeline")
 def spoofing_pipeline():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 3.2))
-    ax.set_xlim(0, 11.6)
-    ax.set_ylim(0, 3.6)
-    ax.axis("off")
+    fig, ax = blank_axes((9, 3.2), (0, 11.6), (0, 3.6))
     _box(ax, (0.1, 1.4), "test utterance\n(bona fide or\nspoofed?)", "#eeeeee")
     _box(ax, (2.5, 2.4), "CM front end\nLFCC / CQCC\nor raw waveform")
     _box(ax, (4.9, 2.4), "CM classifier\nGMM, LCNN,\nRawNet2, AASIST")
@@ -333,20 +319,14 @@ def spoofing_unseen():
     )
     ax.hist(unseen, bins=bins, density=True, alpha=0.55, color=SPOOF, label="spoof, unseen attack")
     ax.set_ylim(0, 0.6)
-    ax.set_xlabel("countermeasure score (higher = more bona fide)")
-    ax.set_ylabel("density")
+    label_axes(ax, x="countermeasure score (higher = more bona fide)", y="density")
     ax.legend(frameon=False, loc="upper left")
     return fig
 
 
 @figure("voice-cloning-two-routes")
 def cloning_routes():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 3.4))
-    ax.set_xlim(0, 11)
-    ax.set_ylim(0, 4)
-    ax.axis("off")
+    fig, ax = blank_axes((9, 3.4), (0, 11), (0, 4))
     _box(ax, (0.1, 2.6), "minutes to hours\nof target speech\n+ transcripts", "#eeeeee")
     _box(ax, (2.6, 2.6), "fine-tune a\nmulti-speaker TTS\n(training job)")
     _box(ax, (5.1, 2.6), "per-voice\ncheckpoint\nor adapter")
@@ -388,8 +368,7 @@ def conversion_f0():
     ax.set_ylim(90, 480)
     ax.set_yticks([100, 150, 200, 300], ["100", "150", "200", "300"])
     ax.yaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("F0 (Hz, log scale)")
+    label_axes(ax, x="time (s)", y="F0 (Hz, log scale)")
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     return fig
 

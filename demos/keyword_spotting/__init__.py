@@ -107,14 +107,10 @@ def detect(path, threshold, precision, *, request, progress=None):
 
 def _best_label(audio):
     """1 s of 16 kHz audio → (label, probability) from the newest int8 model, in this process: the
-    one torch use the web process allows (webapp/inprocess.py), on one thread."""
-    import torch
+    one torch use the web process allows, with the engine webapp/inprocess.py hands out for it."""
+    from webapp.inprocess import live_keyword_spotter
 
-    from workers.engines.registry import get_engine
-
-    torch.set_num_threads(1)
-
-    windows = get_engine("keyword-spotting", "dscnn", device="cpu").scores(audio)
+    windows = live_keyword_spotter().scores(audio)
     row = windows.probabilities[-1]
     return windows.labels[int(row.argmax())], float(row.max())
 

@@ -1,6 +1,14 @@
 """Predict-then-run exercises of the keyword-spotting demo: the int8 accuracy cost and speed-up, measured."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from demos.exercise import Exercise
+from workers.procedures import EngineNeed
+
+if TYPE_CHECKING:
+    from workers.engines.kws_dscnn import DsCnnKeywordSpotter
 
 ACCURACY_CHOICES = ("Yes, more than 2 points", "No, 2 points or less")
 SPEED_CHOICES = ("int8 is slower", "About the same (within 10%)", "1.1× to 2× faster", "More than 2× faster")
@@ -30,14 +38,12 @@ def _accuracy_experiment() -> tuple[str, dict]:
     }
 
 
-def measure_speedup(runs: int = LATENCY_RUNS) -> tuple[float, float]:
+def measure_speedup(spotter: DsCnnKeywordSpotter, runs: int = LATENCY_RUNS) -> tuple[float, float]:
     """(float ms, int8 ms): median single-window latency of the newest model, measured now in this process."""
     from demos.samples import KWS_YES_NO_UP_DOWN
     from workers.audio_io import load_audio
     from workers.engines._kws_common import CLIP_SAMPLES, log_mel, median_latency_ms
-    from workers.engines.registry import get_engine
 
-    spotter = get_engine("keyword-spotting", "dscnn", device="cpu")
     window = load_audio(KWS_YES_NO_UP_DOWN, target_sr=16000).samples[:CLIP_SAMPLES]
     timings = []
     for quantised in (False, True):
@@ -46,9 +52,9 @@ def measure_speedup(runs: int = LATENCY_RUNS) -> tuple[float, float]:
     return timings[0], timings[1]
 
 
-def _speed_experiment() -> tuple[str, dict]:
+def _speed_experiment(spotter: DsCnnKeywordSpotter) -> tuple[str, dict]:
     version, _ = _latest()
-    float_ms, int8_ms = measure_speedup()
+    float_ms, int8_ms = measure_speedup(spotter)
     ratio = float_ms / int8_ms
     answer = SPEED_CHOICES[0 if ratio < 0.9 else 1 if ratio <= 1.1 else 2 if ratio <= 2 else 3]
     return answer, {
@@ -81,6 +87,7 @@ EXERCISES = (
         "is int8 than float32?",
         choices=SPEED_CHOICES,
         experiment=_speed_experiment,
+        engines=(EngineNeed("keyword-spotting", "dscnn", device="cpu"),),  # the CPU is what is timed
         explanation="int8 kernels move a quarter of the bytes and do four times as many multiply-adds per "
         "vector instruction, but a model this small (~23k parameters, ~11 M multiply-adds per window) is dominated by "
         "per-layer overhead and the quantise/dequantise steps, so the gain is smaller than 4×. On a "

@@ -1,21 +1,27 @@
-"""Predict-then-run exercise of the voice-conversion demo, measured with the real engines in this process."""
+"""Predict-then-run exercise of the voice-conversion demo, measured with the real engines on a worker."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from demos.exercise import Exercise
+from workers.procedures import EngineNeed
+
+if TYPE_CHECKING:
+    from workers.engines.capabilities import SpeakerEncoder
 
 CHOICES = ("Yes: it rises by more than 0.05", "No: it rises by 0.05 or less (or falls)")
 RISE = 0.05
 
 
-def similarity_rise(source_path, target_path) -> dict[str, float]:
+def similarity_rise(encoder: SpeakerEncoder, source_path, target_path) -> dict[str, float]:
     """Cosine similarities (speaker encoder) of source and of WORLD-converted speech to the target."""
     from workers.audio_io import load_audio
-    from workers.engines.registry import get_engine
     from workers.engines.runner import engine_infer
 
     converted = engine_infer(
         "voice-conversion", backend="world", audio_paths={"source": source_path, "target": target_path}
     ).output.audio["converted"][0]
-    encoder = get_engine("speaker-embedding")
     source, target = (
         load_audio(p, target_sr=encoder.sample_rate).samples for p in (source_path, target_path)
     )
@@ -26,10 +32,10 @@ def similarity_rise(source_path, target_path) -> dict[str, float]:
     }
 
 
-def _rise_experiment() -> tuple[str, dict]:
+def _rise_experiment(encoder: SpeakerEncoder) -> tuple[str, dict]:
     from demos.samples import SPEECH_EN, SPEECH_EN_F
 
-    s = similarity_rise(SPEECH_EN, SPEECH_EN_F)
+    s = similarity_rise(encoder, SPEECH_EN, SPEECH_EN_F)
     rise = s["after"] - s["before"]
     return CHOICES[0] if rise > RISE else CHOICES[1], {
         "similarity of the source to the target": f"{s['before']:.3f}",
@@ -50,6 +56,7 @@ EXERCISES = (
         ),
         choices=CHOICES,
         experiment=_rise_experiment,
+        engines=(EngineNeed("speaker-embedding"),),
         explanation=(
             "The encoder hears pitch and formant scale, which WORLD does move, but also voice quality, "
             "rhythm and articulation, which it leaves as the source's. Look at the similarity to the source "

@@ -142,7 +142,9 @@ def test_the_converted_speech_player_says_it_is_ai_generated():
 
 
 def test_similarity_rise_exercise_is_measured():
-    answer, measured = EXERCISES[0].experiment()
+    from workers.procedures import engines_load
+
+    answer, measured = EXERCISES[0].experiment(*engines_load(EXERCISES[0].engines))  # as a worker does
 
     rise = float(measured["rise"])
     after, before = (

@@ -15,7 +15,7 @@ from benchmarks.grader.run import (
     load_rubrics,
     split_metrics,
 )
-from quiz.grading import default_encoder
+from workers.engines.registry import get_engine
 
 ORDERING_BAR = 0.9
 
@@ -25,7 +25,7 @@ def by_split():
     rubrics = load_rubrics()
     cases = [c for c in load_cases() if c.kind in RANKED or c.adversarial or c.kind in ("off_topic", "empty")]
     # the real encoder; vectors a benchmark run kept in var/ are reused (keyed by the exact text)
-    scores, _ = grade_all(cases, rubrics, MemoEncoder(default_encoder(), CACHE))
+    scores, _ = grade_all(cases, rubrics, MemoEncoder(get_engine("sentence-embedding"), CACHE))
     return split_metrics(cases, scores)
 
 

@@ -121,9 +121,9 @@ PARTIAL = "You get 257 bins, because rfft only returns the non-negative frequenc
 
 @pytest.fixture(scope="module")
 def grade():
-    from quiz.grading import default_encoder
+    from workers.engines.registry import get_engine
 
-    encoder = default_encoder()
+    encoder = get_engine("sentence-embedding")
     return lambda text: grade_answer(text, POINTS, prompt=PROMPT, encoder=encoder)
 
 
@@ -166,7 +166,7 @@ def test_feedback_says_what_went_wrong_without_listing_terms(grade):
 
 
 def test_identifiers_and_paraphrases_get_credit():
-    from quiz.grading import default_encoder
+    from workers.engines.registry import get_engine
 
     points = [
         KeyPointInput(
@@ -176,7 +176,7 @@ def test_identifiers_and_paraphrases_get_credit():
     ]
     answer = "Skip a segment when no_speech_prob is above 0.6 and its avg_logprob is below -1."
 
-    result = grade_answer(answer, points, encoder=default_encoder())
+    result = grade_answer(answer, points, encoder=get_engine("sentence-embedding"))
 
     assert result.points[0].covered and set(result.points[0].terms_found) == {
         "no-speech probability",

@@ -57,9 +57,9 @@ def test_empty_answer_scores_zero_without_the_model():
 
 @pytest.fixture(scope="module")
 def encoder():
-    from quiz.grading import default_encoder
+    from workers.engines.registry import get_engine
 
-    return default_encoder()
+    return get_engine("sentence-embedding")
 
 
 def test_complete_answer_covers_every_point_with_evidence(encoder):
