@@ -33,6 +33,7 @@ _PRIVATIVE = {
     "stop", "block", "reject", "discard", "instead", "rather", "without", "lack",
 }  # fmt: skip
 _OBJECT_NEGATORS = {"no", "nothing", "none"}
+RESTATED = 0.6  # at least this share of a denying clause's content words are the point's
 _CONDITION_STARTS = {"if", "unless", "when", "whenever", "without", "otherwise", "whether", "even", "until"}
 _STOP = FUNCTION_WORDS | {
     "does", "do", "did", "doesn't", "don't", "isn't", "aren't", "won't", "can't", "it", "they", "one",
@@ -95,13 +96,17 @@ def _best_part(point: str, clause_words: set[str]) -> set[str]:
 
 
 def denies(point: str, clause: str) -> bool:
-    """Does this one clause deny the (affirmative) point with the point's own words?"""
+    """Does this one clause deny the (affirmative) point by restating it negated: the point's own
+    subject before the negation, the point's own word right after it, and mostly the point's
+    words (an answer that explains in its own words, with a negation on the way, denies nothing)?"""
     tokens = words(clause)
-    point_words = _best_part(point, _content(tokens))
-    if len(_content(tokens) & point_words) < 2:
+    said = _content(tokens)
+    point_words = _best_part(point, said)
+    shared = said & point_words
+    if len(shared) < 2 or len(shared) < RESTATED * len(said):
         return False
     i = _denial_index(tokens)
-    if i is None:
+    if i is None or not _content(tokens[:i]) & point_words:
         return False
     if tokens[i] in _OBJECT_NEGATORS and _PRIVATIVE & {_stem(t) for t in words(point)}:
         return False

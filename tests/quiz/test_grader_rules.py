@@ -249,6 +249,15 @@ def test_the_points_own_clause_negated_denies_it(point, sentence):
             "Magnitude masks reuse the mixture phase, capping quality.",
             "The learned encoder has no separate phase, so it is not limited by the mixture phase.",
         ),
+        # not the point restated: another subject, or mostly the answer's own words
+        (
+            "CTC needs enough output frames for the target tokens.",
+            "It does not need to align output frames to target tokens by hand.",
+        ),
+        (
+            "A mismatch between device and training feature extraction is the usual cause.",
+            "So the model sees features it was never trained on.",
+        ),
         # the point says something is absent: "no X" agrees with it
         (
             "Joint training removes the acoustic-model to vocoder mismatch.",
