@@ -251,6 +251,8 @@ def report(cases, scores, by_split, before, timed, load_seconds, swept) -> str:
         "never used to choose weights or rules. `held_out_2` (10 more questions, 10 adversarial answers)",
         "was labelled and committed in a later session before the grader was changed again; it has",
         "never been tuned on either. Rubrics: `rubrics.yaml`, a snapshot of the bank.",
+        "**Tuned on: `tune` only.** The held-out columns are reported, not tuned on (how often they were",
+        "run while developing is said per session below).",
         "",
         *_split_table(by_split),
         "",
@@ -442,9 +444,7 @@ def main() -> None:
     memo = MemoEncoder(encoder, CACHE)
     scores, _ = grade_all(cases, rubrics, memo)
     memo.save()
-    timed = (
-        (0.0, 0.0) if args.no_timing else timings([c for c in cases if c.kind != "empty"], rubrics, encoder)
-    )
+    timed = None if args.no_timing else timings([c for c in cases if c.kind != "empty"], rubrics, encoder)
     swept = sweep(cases, rubrics, memo) if args.sweep else None
     before_path = HERE / "scores_before.json"
     before = json.loads(before_path.read_text()) if before_path.exists() else {}
