@@ -33,6 +33,7 @@ from quiz.answer_text import (
     is_fragment,
     split_sentences,
 )
+from quiz.polarity import denied_in
 from quiz.textnorm import (
     Quantity,
     contradicts,
@@ -59,6 +60,7 @@ class GraderParams:
     wrong_credit: float = -2.0  # the credit of a point stated with a wrong number or turned round
     wrong_factor: float = 0.5  # the whole score is scaled by this when any point is stated wrongly
     reversal_close: float = 0.7  # similarity from which a lone opposite word reverses a point
+    polarity_close: float = 0.7  # similarity from which the point's clause, negated, denies it
 
     def credit(self, similarity: float, term_share: float) -> float:
         gate = min(1.0, max(0.0, (similarity - self.term_gate) / 0.15))
@@ -219,6 +221,12 @@ def _numbers_check(kp, required, evidence: str, answer: list[str], context: _Con
     return right, wrong
 
 
+def _denies(kp: KeyPointInput, sim: float, evidence: str, params: GraderParams) -> bool:
+    """The sentence that matches the point closely negates it in the point's own clause
+    ("CTC does not need enough output frames"): see quiz.polarity for what is not a denial."""
+    return sim >= params.polarity_close and denied_in(kp.text, evidence)
+
+
 def _grade_point(
     kp: KeyPointInput, sim: float, evidence: str, sentences: list[str], context: _Context, params
 ) -> PointResult:
@@ -240,7 +248,8 @@ def _grade_point(
         else:
             credit *= 0.5 + 0.5 * len(right) / len(required)
     close = _point_clause(kp, evidence, context) if sim >= params.reversal_close else ""
-    if about_it and status != Status.WRONG_NUMBER and reversed_claim(kp.text, evidence, close=close):
+    turned = about_it and reversed_claim(kp.text, evidence, close=close)
+    if status != Status.WRONG_NUMBER and (turned or _denies(kp, sim, evidence, params)):
         credit, status = params.wrong_credit, Status.REVERSED
     if status in (Status.COVERED, Status.PARTLY) and credit < 0.5:
         status = Status.PARTLY if credit > 0 else Status.MISSING

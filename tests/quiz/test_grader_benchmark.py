@@ -1,8 +1,7 @@
 """The grader on the labelled set (benchmarks/grader/): strong > partial > wrong on ≥ 90 % of the
 questions, and no adversarial answer (term lists, the question copied, terms in nonsense, wrong
 numbers, reversed claims, the model answer with its numbers changed) as high as a real partial
-answer (one known exception), on the part the weights were tuned on; the held-out part is held
-to what it measured."""
+answer, on the part the weights were tuned on; the held-out parts are held to what they measured."""
 
 import pytest
 
@@ -45,10 +44,9 @@ def test_strong_beats_partial_beats_wrong_on_ninety_percent_of_the_tuned_part(by
 
 
 def test_adversarial_answers_stay_below_a_real_partial_one_on_the_tuned_part(by_split):
-    """One is known to reach it (RESULTS.md): a claim negated with the point's own words."""
-    assert [(k, q) for k, q, _, _ in by_split["tune"].adversarial_at_partial] == [
-        ("reversed_claim", "deep-learning-conv-subsampling")
-    ]
+    """Since the clause-scoped denial rule (quiz/polarity.py) none does, the claim negated with the
+    point's own words ("CTC does not need enough output frames") included."""
+    assert by_split["tune"].adversarial_at_partial == []
 
 
 def test_held_out_part_does_not_fall_below_what_was_measured(by_split):
@@ -60,11 +58,12 @@ def test_held_out_part_does_not_fall_below_what_was_measured(by_split):
 
 
 def test_second_held_out_part_does_not_fall_below_what_was_measured(by_split):
-    """Labelled in a later session before the grader was run on it (RESULTS.md: 0.90 ordering, four
-    adversarial answers at a partial answer's score); this only guards against getting worse."""
+    """Labelled in a later session before the grader was run on it (RESULTS.md: 0.90 ordering; four
+    adversarial answers at a partial answer's score, one since the denial rule and the bank's
+    Conv-TasNet figure); this only guards against getting worse."""
     m = by_split["held_out_2"]
     assert m.ordering_rate >= 0.9, m.out_of_order
-    assert len(m.adversarial_at_partial) <= 4, m.adversarial_at_partial
+    assert len(m.adversarial_at_partial) <= 1, m.adversarial_at_partial
 
 
 @pytest.mark.parametrize("split", ["tune", "held_out", "held_out_2"])

@@ -6,6 +6,7 @@ import pytest
 
 from quiz.answer_text import find_terms, is_fragment
 from quiz.grading import KeyPointInput, Status, grade_answer
+from quiz.polarity import denied_in
 from quiz.textnorm import Quantity, declared_quantity, normalise, quantities, reversed_claim, same_quantity
 
 
@@ -182,3 +183,116 @@ def test_identifiers_and_paraphrases_get_credit():
         "no-speech probability",
         "log-probability",
     }
+
+
+@pytest.mark.parametrize(
+    ("point", "sentence"),
+    [
+        (
+            "CTC needs enough output frames for the target tokens.",
+            "CTC does not need enough output frames for the target tokens.",
+        ),
+        (
+            "Attention cost scales quadratically with length, so subsampling saves much compute.",
+            "Attention cost does not grow with the length, so subsampling saves no compute.",
+        ),
+        (
+            "Chunk accumulation and lookahead add algorithmic latency.",
+            "Chunk accumulation and lookahead don’t add latency.",
+        ),
+        (
+            "Amplitude ratios use 20 log10, power ratios use 10 log10.",
+            "Amplitude ratios do not use 20 log10.",
+        ),
+    ],
+)
+def test_the_points_own_clause_negated_denies_it(point, sentence):
+    assert denied_in(point, sentence)
+
+
+@pytest.mark.parametrize(
+    ("point", "sentence"),
+    [
+        # hedges and bounds, not denials
+        (
+            "Caching keys and values avoids recomputation.",
+            "Caching keys and values not only avoids recomputation but cuts latency.",
+        ),
+        (
+            "The decoder predicts tokens and timestamps.",
+            "The decoder doesn't just predict tokens, it predicts timestamps too.",
+        ),
+        (
+            "Subsampling saves compute in attention.",
+            "With subsampling, attention compute no longer dominates.",
+        ),
+        ("The watermark survives compression.", "The watermark may not survive heavy compression."),
+        (
+            "The budget allows 200 ms per stage.",
+            "No stage gets more than 200 ms of the budget, no more than that.",
+        ),
+        # two negations cancel
+        (
+            "CTC needs enough output frames for the target tokens.",
+            "CTC cannot work without enough output frames for the target tokens.",
+        ),
+        # a condition, an elliptic contrast, a negation in a neighbouring clause
+        (
+            "Caching keys and values avoids recomputation.",
+            "If keys and values are not cached, every chunk recomputes them.",
+        ),
+        (
+            "A learned encoder with short windows replaces the STFT.",
+            "A learned encoder with short windows is used, not the STFT.",
+        ),
+        (
+            "Magnitude masks reuse the mixture phase, capping quality.",
+            "The learned encoder has no separate phase, so it is not limited by the mixture phase.",
+        ),
+        # not the point restated: another subject, or mostly the answer's own words
+        (
+            "CTC needs enough output frames for the target tokens.",
+            "It does not need to align output frames to target tokens by hand.",
+        ),
+        (
+            "A mismatch between device and training feature extraction is the usual cause.",
+            "So the model sees features it was never trained on.",
+        ),
+        # the point says something is absent: "no X" agrees with it
+        (
+            "Joint training removes the acoustic-model to vocoder mismatch.",
+            "Joint training leaves no mismatch between the acoustic model and the vocoder.",
+        ),
+        # the negated word is not the point's own, or belongs to the point's other subject
+        (
+            "FIR uses only inputs and is always stable; IIR uses feedback.",
+            "An FIR filter has no feedback and is always stable.",
+        ),
+        # the point itself is negative, or "no" is part of a name
+        (
+            "CTC needs enough output frames for the target tokens.",
+            "CTC output frames are not aligned to the target tokens.",
+        ),
+        ("F5-TTS needs no duration model or aligner.", "F5-TTS does not need a duration model."),
+        (
+            "Whisper checks the no_speech_prob of a segment.",
+            "Whisper checks the no_speech_prob of each segment.",
+        ),
+    ],
+)
+def test_hedges_double_negation_conditions_and_other_clauses_are_not_denials(point, sentence):
+    assert not denied_in(point, sentence)
+
+
+def test_a_denied_point_counts_as_turned_round_when_the_sentence_matches_it_closely():
+    from quiz.grading import default_encoder
+
+    points = [KeyPointInput("CTC needs enough output frames for the target tokens.", ("output frames",))]
+    denied = grade_answer(
+        "CTC does not need enough output frames for the target tokens.", points, encoder=default_encoder()
+    )
+    stated = grade_answer(
+        "CTC needs enough output frames for the target tokens.", points, encoder=default_encoder()
+    )
+    assert denied.points[0].status == Status.REVERSED and denied.score == 0.0
+    assert stated.points[0].status == Status.COVERED and stated.score == 1.0
