@@ -15,6 +15,7 @@ learners it shows.
 """
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from uuid import uuid4
 
@@ -22,6 +23,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 FRAGMENT_TIMEOUT_S = 60 * 60  # an hour: an entry nobody asks for makes room; a bump is what invalidates
+BUILD_WAIT_S = 10  # how long a group fragment's other readers wait for the one building it
+BUILD_POLL_S = 0.02
 SITE_SCOPE = "site"
 # Functions from a user id to the groups (e.g. "cohort:7") whose fragments show that user's data.
 _USER_GROUPS: list[Callable[[int], Iterable[str]]] = []
@@ -72,8 +75,27 @@ def group_fragment_get_or_render(
     key = ":".join(["frag", name, group, *tokens, digest])  # the database cache's keys: ≤ 255 chars
     html = cache.get(key)
     if html is None:
+        html = _render_once(key, render)
+    return html
+
+
+def _render_once(key: str, render: Callable[[], str]) -> str:
+    """Render and store under `key`, one request at a time: the others that miss meanwhile (ten
+    instructors opening the dashboard after a change) wait for that body rather than each building
+    it. A builder that takes longer than BUILD_WAIT_S (or failed) is not waited for any longer."""
+    lock = f"{key}:building"
+    if not cache.add(lock, 1, BUILD_WAIT_S):
+        deadline = time.monotonic() + BUILD_WAIT_S
+        while time.monotonic() < deadline:
+            time.sleep(BUILD_POLL_S)
+            html = cache.get(key)
+            if html is not None:
+                return html
+    try:
         html = render()
         cache.set(key, html, FRAGMENT_TIMEOUT_S)
+    finally:
+        cache.delete(lock)
     return html
 
 

@@ -18,7 +18,7 @@ from tests.webapp.cohorts.conftest import ago, attempt_at, progress_at
 from tests.webapp.cohorts.factories import AssignmentFactory, MembershipFactory
 from webapp.cohorts import charts
 from webapp.cohorts.selectors.dashboard import DashboardOptions, cohort_dashboard
-from webapp.cohorts.selectors.forecast import card_recall
+from webapp.cohorts.selectors.forecast import card_recall, cards_recall
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +149,17 @@ def test_card_recall_matches_quiz_scheduling_for_every_kind_of_card():
                 scheduling.retrievability(state, now=at)
             )
     assert card_recall(stability=None, since_review=timedelta(days=1), at=now) == 0.0
+
+
+def test_recall_of_many_cards_at_once_is_card_recall_of_each():
+    now = timezone.now()
+    stabilities = [None, 0.4, 2.3, 11.0, 57.5, 300.0]
+    since = [timedelta(days=d, hours=h) for d in (0, 1, 13, 400) for h in (0, 7)] + [timedelta(hours=-3)]
+    pairs = [(s, t) for s in stabilities for t in since]
+
+    many = cards_recall(stabilities=[s for s, _ in pairs], since_reviews=[t for _, t in pairs])
+
+    assert many == [card_recall(stability=s, since_review=t, at=now) for s, t in pairs]
 
 
 def test_a_later_forecast_date_predicts_lower_recall(owner, cohort, member, learner, roadmap):
