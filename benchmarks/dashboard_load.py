@@ -118,6 +118,11 @@ def main() -> None:
             print(f"{target.name} c={INSTRUCTORS} changes/s={per_second:g}: {row['requests_per_s']} req/s, "
                   f"p50 {row['p50_ms']:.0f} ms, p99 {row['p99_ms']:.0f} ms, changes {churn.changes}, "
                   f"load {row['load_average_before']}", flush=True)  # fmt: skip
+        # The ceiling in the same run: a static file through the same server and connections.
+        static = Target("static file (app.css), the ceiling", "/static/css/app.css")
+        row = run_wrk(base, static, INSTRUCTORS, seconds=min(SECONDS, 10))
+        rows.append(row | {"changes": 0, "changes_per_s": 0, "target_met": None})
+        print(f"{static.name}: {row['requests_per_s']} req/s, p99 {row['p99_ms']:.0f} ms", flush=True)
     notes = [
         f"a seeded cohort of {LEARNERS} learners with a year of activity (seeding {seeding_s:.0f} s), one "
         "assignment of each kind; 10 instructors who co-own it, each with a session",

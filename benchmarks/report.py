@@ -147,9 +147,13 @@ def _dashboard_load(data: dict | None) -> list[str]:
         lines.append(
             f"| {r['target']} | {r['connections']} | {r['changes_per_s']:g} ({r['changes']}) | "
             f"{r['requests_per_s']} | {r['p50_ms']:.0f} | {r['p90_ms']:.0f} | {r['p99_ms']:.0f} | {errors} | "
-            f"{r['load_average_before']} | {'met' if r['target_met'] else 'not met'} |"
+            f"{r['load_average_before']} | {_met(r['target_met'])} |"
         )
     return [*lines, ""]
+
+
+def _met(met: bool | None) -> str:
+    return "" if met is None else "met" if met else "not met"
 
 
 def _grader_latency(data: dict | None) -> list[str]:

@@ -17,6 +17,7 @@ quiet machine.
 """
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -102,10 +103,11 @@ def through_the_web(base: str, cookies: tuple[str, ...], body: str, total: int) 
                 started = time.perf_counter()
                 response = client.post("/practice/answer/", content=body)
                 location = response.headers.get("location", "")
-                if response.status_code != 302 or "/attempts/" not in location:
+                found = re.search(r"/answers/(\d+)/$", location)
+                if response.status_code != 302 or not found:
                     errors.append(f"{response.status_code} {location}")
                     continue
-                attempt_id = int(location.rstrip("/").split("/")[-1])
+                attempt_id = int(found.group(1))
                 if Attempt.objects.filter(id=attempt_id, status=Attempt.Status.GRADING).exists():
                     _graded(attempt_id)
                 with lock:
