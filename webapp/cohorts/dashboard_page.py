@@ -75,6 +75,6 @@ def dashboard_body(
         name="cohort-dashboard", group=_group(cohort.id), render=render,
         parts=(*astuple(options), local.date().isoformat(), local.hour),
     )  # fmt: skip
-    # Safe: rendered by the template engine, with autoescaping, from this cohort's data only.
     count = len(computed[0].learners) if computed else selectors.member_count_current(cohort=cohort)
+    # Safe: rendered by the template engine, with autoescaping, from this cohort's data only.
     return DashboardBody(mark_safe(html), count, computed[0] if computed else None)

@@ -3,6 +3,8 @@ until something it shows changes, then computed afresh — one test per kind of 
 through the service the platform calls — never another cohort's, never to a non-owner, and in a
 number of queries that does not depend on the cohort's size."""
 
+import threading
+
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -24,6 +26,7 @@ from webapp.challenges.models import ChallengeAttempt
 from webapp.challenges.services import attempt_score
 from webapp.cohorts import services as cohort_services
 from webapp.cohorts.models import Assignment
+from webapp.fragments import group_fragment_get_or_render
 from webapp.privacy.deletion import user_account_delete
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +285,31 @@ def test_the_number_of_queries_does_not_depend_on_the_cohorts_size(client, owner
         counts[len(first.context["d"].learners)] = (len(computed), len(cached))
 
     assert counts[5] == counts[50]
+
+
+def test_a_reader_that_misses_while_another_builds_waits_for_that_body(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "single-flight"}
+    }  # shared by the threads of this process, like Redis by processes
+    building, release, first = threading.Event(), threading.Event(), []
+
+    def slow_render() -> str:
+        building.set()
+        release.wait(5)
+        return "built once"
+
+    builder = threading.Thread(
+        target=lambda: first.append(
+            group_fragment_get_or_render(name="probe", group="g:1", render=slow_render)
+        )
+    )
+    builder.start()
+    assert building.wait(5)
+    threading.Timer(0.1, release.set).start()
+    second_renders = []
+    second = group_fragment_get_or_render(
+        name="probe", group="g:1", render=lambda: second_renders.append(1) or "built twice"
+    )
+    builder.join(5)
+
+    assert first == ["built once"] and second == "built once" and second_renders == []
