@@ -149,6 +149,17 @@ def _dashboard_load(data: dict | None) -> list[str]:
             f"{r['requests_per_s']} | {r['p50_ms']:.0f} | {r['p90_ms']:.0f} | {r['p99_ms']:.0f} | {errors} | "
             f"{r['load_average_before']} | {_met(r['target_met'])} |"
         )
+    before = read_json("dashboard_load-before.json")  # the same benchmark on the code before the cache
+    if before:
+        lines += ["", f"Before the cached dashboard (the same benchmark, run {before['date']}, "
+                  "`results/dashboard_load-before.json`):", ""]  # fmt: skip
+        for r in before["rows"]:
+            errors = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "no"
+            lines.append(
+                f"- {r['target']}, {r['changes_per_s']:g} changes a second: {r['requests_per_s']} req/s, "
+                f"p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, {errors} errors "
+                f"(load {r['load_average_before']})"
+            )
     return [*lines, ""]
 
 
@@ -176,6 +187,16 @@ def _grader_latency(data: dict | None) -> list[str]:
             f"{web['p50_ms']} | {web['p99_ms']} | {web['error_count']} | {web['load_average']} | "
             f"{'met' if web['target_met'] else 'not met'} |"
         )
+    before = read_json("grader_latency-before.json")  # the code before issue 17's grader changes
+    if before and before.get("web"):
+        one, web = before["result"], before["web"]
+        lines += [
+            "",
+            f"Before (the same benchmark on the code before the change, run {before['date']}, "
+            f"`results/grader_latency-before.json`): one stream p50 {one['p50_ms']} ms (load "
+            f"{one['load_average']}); {web['users']} users through the web {web['graded_per_s']} graded a "
+            f"second, p50 {web['p50_ms']} ms, p99 {web['p99_ms']} ms (load {web['load_average']}).",
+        ]
     return [*lines, ""]
 
 
