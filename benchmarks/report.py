@@ -23,7 +23,11 @@ def write_results() -> Path:
         *(f"| {p} | {r['date']} | {r['outcome']} | {r['seconds']} |" for p, r in runs.items()),
         "",
     ]
-    lines += _web(read_json("web.json")) + _jobs(read_json("jobs.json"))
+    lines += _web(read_json("web.json"))
+    lines += _dashboard_load(read_json("dashboard_load.json")) + _grader_latency(
+        read_json("grader_latency.json")
+    )
+    lines += _jobs(read_json("jobs.json"))
     lines += _engines_direct(read_json("engines_direct.json")) + _engines(read_json("engines.json"))
     lines += _devset(read_json("devset.json"))
     path = HERE / "RESULTS.md"
@@ -126,6 +130,74 @@ def _web_verdict(row: dict, rows: list[dict]) -> str:
     if row["errors"]:
         misses.append("errors")
     return "met" if not misses else "not met: " + "; ".join(misses)
+
+
+def _dashboard_load(data: dict | None) -> list[str]:
+    lines = _header("Cohort dashboard under load (200 learners, 10 instructors; wrk on loopback)", data)
+    if not data:
+        return lines
+    lines += [f"- {note}" for note in data["notes"]] + [""]
+    lines += [
+        "| page | instructors | data changes a second (made) | req/s | p50 ms | p90 ms | p99 ms | errors "
+        "| load avg (before) | issue 17 (p99 ≤ 500 ms) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in data["rows"]:
+        errors = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "0"
+        lines.append(
+            f"| {r['target']} | {r['connections']} | {r['changes_per_s']:g} ({r['changes']}) | "
+            f"{r['requests_per_s']} | {r['p50_ms']:.0f} | {r['p90_ms']:.0f} | {r['p99_ms']:.0f} | {errors} | "
+            f"{r['load_average_before']} | {_met(r['target_met'])} |"
+        )
+    before = read_json("dashboard_load-before.json")  # the same benchmark on the code before the cache
+    if before:
+        lines += ["", f"Before the cached dashboard (the same benchmark, run {before['date']}, "
+                  "`results/dashboard_load-before.json`):", ""]  # fmt: skip
+        for r in before["rows"]:
+            errors = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "no"
+            lines.append(
+                f"- {r['target']}, {r['changes_per_s']:g} changes a second: {r['requests_per_s']} req/s, "
+                f"p50 {r['p50_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms, {errors} errors "
+                f"(load {r['load_average_before']})"
+            )
+    return [*lines, ""]
+
+
+def _met(met: bool | None) -> str:
+    return "" if met is None else "met" if met else "not met"
+
+
+def _grader_latency(data: dict | None) -> list[str]:
+    lines = _header("Typed answers graded on a worker (PostgreSQL + Redis, 1 worker process)", data)
+    if not data:
+        return lines
+    lines += [f"- {note}" for note in data["notes"]] + [""]
+    one = data["result"]
+    lines += [
+        "| path | answers | graded a second | p50 ms | p99 ms (p95 one stream) | errors | load avg (before) "
+        "| issue 17 (p99 ≤ 500 ms, ≥ 20/s) |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| one stream, attempt_submit → graded | {one['n']} | | {one['p50_ms']} | {one['p95_ms']} (p95) | | "
+        f"{one['load_average']} | |",
+    ]
+    web = data.get("web")
+    if web:
+        lines.append(
+            f"| {web['users']} users through the web, POST → graded | {web['graded']} | {web['graded_per_s']} | "
+            f"{web['p50_ms']} | {web['p99_ms']} | {web['error_count']} | {web['load_average']} | "
+            f"{'met' if web['target_met'] else 'not met'} |"
+        )
+    before = read_json("grader_latency-before.json")  # the code before issue 17's grader changes
+    if before and before.get("web"):
+        one, web = before["result"], before["web"]
+        lines += [
+            "",
+            f"Before (the same benchmark on the code before the change, run {before['date']}, "
+            f"`results/grader_latency-before.json`): one stream p50 {one['p50_ms']} ms (load "
+            f"{one['load_average']}); {web['users']} users through the web {web['graded_per_s']} graded a "
+            f"second, p50 {web['p50_ms']} ms, p99 {web['p99_ms']} ms (load {web['load_average']}).",
+        ]
+    return [*lines, ""]
 
 
 def _jobs(data: dict | None) -> list[str]:

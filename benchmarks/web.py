@@ -137,7 +137,7 @@ def _lua_string(text: str) -> str:
     return json.dumps(text)  # a JSON string is a valid Lua string literal for ASCII text
 
 
-def run_wrk(base: str, target: Target, connections: int) -> dict:
+def run_wrk(base: str, target: Target, connections: int, seconds: int = SECONDS) -> dict:
     script = LUA.format(
         method="POST" if target.body else "GET", body=_lua_string(target.body) if target.body else "nil",
         cookies="{" + ", ".join(_lua_string(c) for c in target.cookies) + "}",
@@ -145,11 +145,11 @@ def run_wrk(base: str, target: Target, connections: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     load_before = load_average()
-    cmd = ["wrk", f"-t{min(WRK_THREADS, connections)}", f"-c{connections}", f"-d{SECONDS}s",
+    cmd = ["wrk", f"-t{min(WRK_THREADS, connections)}", f"-c{connections}", f"-d{seconds}s",
            f"--timeout={REQUEST_TIMEOUT_S}s", "-s", f.name, base + target.path]  # fmt: skip
     try:
         out = subprocess.run(
-            cmd, capture_output=True, text=True, timeout=SECONDS + 3 * REQUEST_TIMEOUT_S
+            cmd, capture_output=True, text=True, timeout=seconds + 3 * REQUEST_TIMEOUT_S
         ).stdout
     finally:
         os.unlink(f.name)
@@ -157,7 +157,7 @@ def run_wrk(base: str, target: Target, connections: int) -> dict:
     raw = json.loads(line.removeprefix("WRK_JSON "))
     return {
         "target": target.name, "path": target.path, "method": "POST" if target.body else "GET",
-        "connections": connections, "seconds": SECONDS,
+        "connections": connections, "seconds": seconds,
         "requests": raw["requests"], "requests_per_s": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
         "p50_ms": raw["p50_us"] / 1000, "p90_ms": raw["p90_us"] / 1000, "p99_ms": raw["p99_us"] / 1000,
         "max_ms": raw["max_us"] / 1000, "errors": {k: v for k, v in raw["errors"].items() if v},

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demos.models import PredictionAttempt
+from webapp.fragments import fragments_invalidate_user
 
 
 class EvidenceError(ValueError):
@@ -24,6 +25,7 @@ def prediction_commit(
     if not prediction:
         raise EvidenceError("Commit a prediction first: pick one of the answers.")
     seen = PredictionAttempt.objects.filter(user=user, exercise=exercise, answered_at__isnull=False).exists()
+    fragments_invalidate_user(user_id=user.pk)  # activity: their cohorts' dashboards
     return PredictionAttempt.objects.create(
         user=user, demo=demo, exercise=exercise, prediction=prediction[:200],
         topic=Topic.objects.filter(slug=topic_slug).first(), replay=seen,
@@ -40,4 +42,5 @@ def prediction_settle(*, attempt: PredictionAttempt, answer: str, measured: dict
     locked.correct = locked.prediction == answer
     locked.measured, locked.answered_at = measured, timezone.now()
     locked.save(update_fields=["correct", "measured", "answered_at"])
+    fragments_invalidate_user(user_id=locked.user_id)
     return locked

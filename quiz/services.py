@@ -13,6 +13,7 @@ from django.utils import timezone
 from curriculum.models import Topic
 from quiz import scheduling
 from quiz.models import Attempt, Card, MockInterview, Question
+from webapp.fragments import fragments_invalidate_user
 
 if TYPE_CHECKING:
     from quiz.grading import SentenceEncoder
@@ -127,6 +128,7 @@ def attempt_submit(
         with transaction.atomic():
             _card_review(attempt, now=timezone.now())
             attempt.save()
+            fragments_invalidate_user(user_id=attempt.user_id)  # e.g. their cohorts' dashboards
         return attempt
     optional = attempt.options_counted  # "both": the explanation may be skipped, the options may not
     if not text and not optional:
@@ -135,6 +137,7 @@ def attempt_submit(
     attempt.status = Attempt.Status.GRADING if text else Attempt.Status.OPTIONS
     with transaction.atomic():
         attempt.save()
+        fragments_invalidate_user(user_id=attempt.user_id)
         if text:
             attempt_grading_enqueue(attempt=attempt)
     return attempt
@@ -162,6 +165,7 @@ def attempt_options_submit(
             locked.status = Attempt.Status.GRADED
             _card_review(locked, now=timezone.now())
         locked.save()
+        fragments_invalidate_user(user_id=locked.user_id)
     return locked
 
 
@@ -191,6 +195,7 @@ def attempt_grade(*, attempt_id: int, encoder: SentenceEncoder) -> Attempt:
         )
         if attempt.status == Attempt.Status.PENDING:
             _transcript_take(attempt, analyse_delivery)
+        fragments_invalidate_user(user_id=attempt.user_id)  # on commit: the grade is then visible
         if attempt.status != Attempt.Status.GRADING:
             attempt.save()
             return attempt
@@ -252,6 +257,7 @@ def attempt_rating_override(*, attempt: Attempt, user, rating: int) -> Attempt:
         attempt.rating = rating
         attempt.rating_overridden = rating != attempt.graded_rating
         attempt.save(update_fields=["rating", "rating_overridden"])
+        fragments_invalidate_user(user_id=attempt.user_id)  # the card's forecast
     return attempt
 
 
@@ -272,6 +278,7 @@ def mock_start(
         question_ids=ids, started_at=timezone.now(),
     )  # fmt: skip
     mock.topics.set(topics)
+    fragments_invalidate_user(user_id=user.pk)
     return mock
 
 
@@ -341,6 +348,7 @@ def mock_answer_spoken(*, user, mock: MockInterview, question: Question, upload)
             raise AnswerRefused(
                 f"The recording could not be transcribed: {exc} You can type the answer instead."
             ) from exc
+        fragments_invalidate_user(user_id=user.pk)
         return Attempt.objects.create(
             user=user, question=question, mode=Attempt.Mode.MOCK, mock=mock, status=Attempt.Status.PENDING,
             recording=job, seconds_taken=_mock_seconds(mock, now),
@@ -374,4 +382,5 @@ def mock_finish(*, mock: MockInterview) -> MockInterview:
     if mock.finished_at is None:
         mock.finished_at = min(timezone.now(), mock_deadline(mock) + timedelta(seconds=MOCK_GRACE_SECONDS))
         mock.save(update_fields=["finished_at"])
+        fragments_invalidate_user(user_id=mock.user_id)
     return mock

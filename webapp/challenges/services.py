@@ -100,6 +100,7 @@ def attempt_score(*, attempt_id) -> ChallengeAttempt:
             status=ChallengeAttempt.Status.SCORED, score=result.value, passed=result.passed,
             breakdown=result.breakdown, finished_at=timezone.now(), progress=1.0, progress_message="scored",
         )  # fmt: skip
-        if result.passed:  # a mastery badge on the learner's cached phase pages
-            fragments_invalidate_user(user_id=attempt.user_id)
+        # Any score: the learner's cohorts' dashboards show it; a pass is also a mastery badge on
+        # their cached phase pages.
+        fragments_invalidate_user(user_id=attempt.user_id)
     return ChallengeAttempt.objects.get(pk=attempt_id)

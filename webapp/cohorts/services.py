@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from curriculum.models import Topic
 from webapp.accounts.models import User
+from webapp.cohorts.dashboard_page import cohort_dashboard_invalidate
 from webapp.cohorts.models import Assignment, Cohort, Membership, invite_code_new
 
 
@@ -76,7 +77,9 @@ def membership_join(*, user: User, code: str) -> Membership:
         raise CohortError("You own this cohort: owners do not join their own cohorts.")
     try:
         with transaction.atomic():
-            return Membership.objects.create(cohort=cohort, user=user, joined_at=timezone.now())
+            membership = Membership.objects.create(cohort=cohort, user=user, joined_at=timezone.now())
+            cohort_dashboard_invalidate(cohort_id=cohort.id)
+            return membership
     except IntegrityError as exc:  # the constraint: one current membership per learner and cohort
         raise CohortError(f"You are already in {cohort.name}.") from exc
 
@@ -88,6 +91,7 @@ def membership_end(*, membership: Membership, removed_by: User | None = None) ->
         membership.left_at = timezone.now()
         membership.removed_by = removed_by
         membership.save(update_fields=["left_at", "removed_by"])
+        cohort_dashboard_invalidate(cohort_id=membership.cohort_id)
     return membership
 
 
@@ -117,14 +121,18 @@ def assignment_create(
             minutes=minutes if kind == Assignment.Kind.MOCK else None, instructions=instructions.strip(),
         )  # fmt: skip
         assignment.topics.set(topics)
+        cohort_dashboard_invalidate(cohort_id=cohort.id)
     return assignment
 
 
 def assignment_delete(*, assignment: Assignment) -> None:
-    assignment.delete()
+    with transaction.atomic():
+        cohort_dashboard_invalidate(cohort_id=assignment.cohort_id)
+        assignment.delete()
 
 
 def membership_leaderboard_set(*, membership: Membership, visible: bool) -> Membership:
     membership.on_leaderboard = visible
     membership.save(update_fields=["on_leaderboard"])
+    cohort_dashboard_invalidate(cohort_id=membership.cohort_id)  # the challenge leaderboard
     return membership

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from webapp.cohorts.dashboard_page import cohort_dashboard_invalidate
+from webapp.cohorts.models import Membership
 from webapp.privacy.demo_cache import demo_cache_copies
 from webapp.privacy.ownership import owned_file_names
 from webapp.privacy.trained_models import own_unpromoted_version_files, prune_empty_version_folders
@@ -71,6 +73,9 @@ def user_account_delete(*, user) -> DeletionSummary:
         for collect in EXTRA_FILE_COLLECTORS:
             names += collect(user)
         _cohorts_hand_on(user, summary)
+        # Their memberships go with them: the dashboards that list them (as former learners too).
+        for cohort_id in set(Membership.objects.filter(user=user).values_list("cohort_id", flat=True)):
+            cohort_dashboard_invalidate(cohort_id=cohort_id)
         _, per_model = user.delete()
     summary.rows = dict(Counter({label: n for label, n in per_model.items() if n}))
     for name in sorted(set(names)):

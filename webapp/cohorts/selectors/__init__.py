@@ -132,9 +132,9 @@ class ChallengeResults:
     leaderboard: list[tuple[str, int]]  # opted-in members: (name, challenges passed), most first
 
 
-def challenge_results(*, cohort: Cohort) -> ChallengeResults:
+def challenge_results(*, cohort: Cohort, members: list[Membership] | None = None) -> ChallengeResults:
     """Each current member's best score per challenge (inside the membership window), and the
-    leaderboard of those who chose to appear on it."""
+    leaderboard of those who chose to appear on it. `members`: the current members, when known."""
     from webapp.challenges.catalog import CHALLENGES
 
     best: dict[tuple[int, str], tuple[float | None, bool]] = {}
@@ -149,7 +149,7 @@ def challenge_results(*, cohort: Cohort) -> ChallengeResults:
         elif passed:
             best[(user_id, slug)] = (old[0], True)
     slugs = [s for s in CHALLENGES if any(key[1] == s for key in best)]
-    members = members_current(cohort=cohort)
+    members = members_current(cohort=cohort) if members is None else members
     rows = [(m.user, [best.get((m.user_id, s), (None, False)) for s in slugs]) for m in members]
     board = sorted(
         ((m.user.shown_name, sum(best.get((m.user_id, s), (None, False))[1] for s in slugs)) for m in members
@@ -157,6 +157,10 @@ def challenge_results(*, cohort: Cohort) -> ChallengeResults:
         key=lambda item: (-item[1], item[0]),
     )  # fmt: skip
     return ChallengeResults(slugs, rows, board)
+
+
+def member_count_current(*, cohort: Cohort) -> int:
+    return Membership.objects.filter(cohort=cohort, left_at__isnull=True).count()
 
 
 def members_former(*, cohort: Cohort) -> list[Membership]:

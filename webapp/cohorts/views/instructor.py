@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from quiz import selectors as quiz_selectors
@@ -16,12 +17,11 @@ from quiz.charts import chart_summary, score_chart_svg
 from quiz.models import MockInterview
 from webapp.accounts.models import User
 from webapp.cohorts import selectors, services
-from webapp.cohorts.figures import dashboard_figures, progress_grid_rows
+from webapp.cohorts.dashboard_page import dashboard_body
 from webapp.cohorts.forms import AssignmentForm, CohortForm, CoOwnerForm, DashboardForm
 from webapp.cohorts.models import Assignment, Cohort, Membership
 from webapp.cohorts.selectors import assignments as assignment_selectors
 from webapp.cohorts.selectors import learner as learner_selectors
-from webapp.cohorts.selectors.dashboard import cohort_dashboard
 
 
 def cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
@@ -63,16 +63,16 @@ def cohort_new(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_or_404(request, cohort_id)
     form = DashboardForm(request.GET or None)
-    data = cohort_dashboard(cohort=cohort, options=form.options())
+    options = form.options()
+    body = dashboard_body(cohort=cohort, options=options)
     if not form.is_bound:
-        form.initial_from(data.options, data.forecast_at.date())
+        form.initial_from(options, options.forecast_moment(timezone.localdate()).date())
     context = {
         "cohort": cohort,
-        "d": data,
-        "figures": dashboard_figures(data),
-        "grid_rows": progress_grid_rows(data),
+        "body": body.html,
+        "learner_count": body.learner_count,
+        "d": body.data,  # the read model when computed by this request (the tests read it)
         "form": form,
-        "challenge_results": selectors.challenge_results(cohort=cohort),
     }
     return render(request, "cohorts/dashboard.html", context)
 

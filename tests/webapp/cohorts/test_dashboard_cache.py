@@ -1,0 +1,315 @@
+"""The dashboard's cached body (webapp/cohorts/dashboard_page.py): served from the shared cache
+until something it shows changes, then computed afresh — one test per kind of change, each made
+through the service the platform calls — never another cohort's, never to a non-owner, and in a
+number of queries that does not depend on the cohort's size."""
+
+import threading
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from curriculum.services import topic_progress_mark
+from demos.services import prediction_commit
+from quiz import services as quiz_services
+from quiz.grading import default_encoder
+from quiz.models import Attempt
+from tests.factories import InstructorFactory, UserFactory
+from tests.quiz.factories import AttemptFactory, QuestionFactory
+from tests.webapp.challenges.test_pages import _perfect_beats
+from tests.webapp.cohorts.conftest import ago
+from tests.webapp.cohorts.factories import AssignmentFactory, CohortFactory, MembershipFactory
+from tests.webapp.cohorts.test_dashboard import _cohort_of
+from webapp.challenges.models import ChallengeAttempt
+from webapp.challenges.services import attempt_score
+from webapp.cohorts import services as cohort_services
+from webapp.cohorts.models import Assignment
+from webapp.fragments import group_fragment_get_or_render
+from webapp.privacy.deletion import user_account_delete
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, cohort):
+    response = client.get(reverse("cohorts:dashboard", args=[cohort.id]))
+    assert response.status_code == 200
+    return response
+
+
+def _body(response) -> str:
+    """The figures below the settings form (the page around them carries a fresh CSRF token)."""
+    html = response.content.decode()
+    return html[html.index('aria-labelledby="flags-h"') :]
+
+
+def _warm(client, owner, cohort):
+    """Fill the cache, and check the next request is served from it (no read model computed)."""
+    client.force_login(owner)
+    first = _get(client, cohort)
+    again = _get(client, cohort)
+    assert first.context["d"] is not None and again.context["d"] is None
+    return first
+
+
+def _fresh(client, cohort):
+    """The request after a change: computed again (not the cached body)."""
+    response = _get(client, cohort)
+    assert response.context["d"] is not None, "served the cached body after a change"
+    return response
+
+
+def test_the_second_request_is_the_cached_body_with_fewer_queries(client, owner, cohort, member, roadmap):
+    client.force_login(owner)
+    with CaptureQueriesContext(connection) as computed:
+        first = _get(client, cohort)
+    with CaptureQueriesContext(connection) as cached:
+        second = _get(client, cohort)
+
+    assert second.context["d"] is None
+    assert _body(second) == _body(first) and "Spring speech cohort" in second.content.decode()
+    assert len(cached) < len(computed) // 2
+
+
+def test_a_cached_body_never_shows_another_cohorts_learners(client, owner, cohort, member, learner, roadmap):
+    other = CohortFactory(name="Autumn cohort", created_by=owner)
+    stranger = UserFactory(username="autumn-learner")
+    MembershipFactory(cohort=other, user=stranger, joined_at=ago(10))
+    client.force_login(owner)
+
+    mine = _body(_get(client, cohort))
+    theirs = _body(_get(client, other))
+    mine_again = _body(_get(client, cohort))
+
+    assert learner.username in mine and stranger.username not in mine
+    assert stranger.username in theirs and learner.username not in theirs
+    assert mine_again == mine
+
+
+def test_an_instructor_who_does_not_own_the_cohort_is_refused_a_cached_dashboard(
+    client, owner, cohort, member, roadmap
+):
+    _warm(client, owner, cohort)
+    client.force_login(InstructorFactory(username="prof-elsewhere"))
+
+    response = client.get(reverse("cohorts:dashboard", args=[cohort.id]))
+
+    assert response.status_code == 404
+
+
+def test_a_progress_change_shows_at_once(
+    client, owner, cohort, member, learner, roadmap, django_capture_on_commit_callbacks
+):
+    _, topics, _ = roadmap
+    _warm(client, owner, cohort)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        topic_progress_mark(user=learner, topic=topics[0], status="done")
+
+    row = _fresh(client, cohort).context["d"].learners[0]
+    assert [(c.done, c.total) for c in row.cells] == [(1, 3), (0, 3)]
+
+
+def test_a_quiz_answer_shows_at_once(
+    client, owner, cohort, member, learner, roadmap, django_capture_on_commit_callbacks
+):
+    _, topics, _ = roadmap
+    question = QuestionFactory(main_topic=topics[0], kind="mcq", level="mid")
+    correct = question.options.get(correct=True)
+    _warm(client, owner, cohort)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz_services.attempt_submit(user=learner, question=question, mode="quiz", option_ids=[correct.id])
+
+    d = _fresh(client, cohort).context["d"]
+    assert d.learners[0].answers == 1 and d.mastery == {(learner.id, topics[0].id): (1.0, 1)}
+
+
+def test_a_grade_from_the_worker_shows_at_once(
+    client, owner, cohort, member, learner, roadmap, django_capture_on_commit_callbacks
+):
+    _, topics, questions = roadmap
+    attempt = AttemptFactory(
+        user=learner, question=questions[0], mode="quiz", status="grading", score=None,
+        answer_text="Sampling at 16 kHz gives a Nyquist frequency of 8 kHz.",
+    )  # fmt: skip
+    assert _warm(client, owner, cohort).context["d"].mastery == {}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz_services.attempt_grade(attempt_id=attempt.id, encoder=default_encoder())
+
+    graded = Attempt.objects.get(id=attempt.id)
+    d = _fresh(client, cohort).context["d"]
+    assert graded.status == "graded" and d.learners[0].answers == 1
+    assert d.mastery[(learner.id, topics[0].id)] == (pytest.approx(graded.score), 1)
+
+
+def test_a_challenge_result_shows_at_once(
+    client, owner, cohort, member, learner, roadmap, django_capture_on_commit_callbacks
+):
+    attempt = ChallengeAttempt(user=learner, challenge="beat-tracking", topic_slug="beat-tracking-melody")
+    attempt.submission.save("beats.zip", ContentFile(_perfect_beats()), save=False)
+    attempt.save()
+    assert "No challenge attempts yet" in _warm(client, owner, cohort).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_score(attempt_id=attempt.pk)
+
+    html = _fresh(client, cohort).content.decode()
+    assert "beat-tracking" in html and "1.0 ✓" in html
+
+
+def test_a_mock_interview_shows_at_once(
+    client, owner, cohort, member, learner, roadmap, django_capture_on_commit_callbacks
+):
+    AssignmentFactory(cohort=cohort, kind="mock", level="mid", question_count=1)
+    assert _warm(client, owner, cohort).context["d"].assignments[0].done == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mock = quiz_services.mock_start(user=learner, level="mid", topics=[], question_count=1, minutes=10)
+    started = _fresh(client, cohort).context["d"].assignments[0]
+    _get(client, cohort)  # cached again
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz_services.mock_finish(mock=mock)
+    finished = _fresh(client, cohort).context["d"].assignments[0]
+
+    assert (started.started, started.done) == (1, 0)
+    assert finished.done == 1
+
+
+def test_a_demo_prediction_counts_as_activity_at_once(
+    client, owner, cohort, member, learner, roadmap, django_capture_on_commit_callbacks
+):
+    assert _warm(client, owner, cohort).context["d"].learners[0].last_active is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        prediction_commit(user=learner, demo="aliasing", exercise="fold", topic_slug="", prediction="6 kHz")
+
+    assert _fresh(client, cohort).context["d"].learners[0].last_active is not None
+
+
+def test_a_learner_joining_shows_at_once(
+    client, owner, cohort, member, roadmap, django_capture_on_commit_callbacks
+):
+    newcomer = UserFactory(username="newcomer")
+    assert "newcomer" not in _warm(client, owner, cohort).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort_services.membership_join(user=newcomer, code=cohort.invite_code)
+
+    response = _fresh(client, cohort)
+    assert "newcomer" in response.content.decode() and len(response.context["d"].learners) == 2
+
+
+def test_a_learner_leaving_shows_at_once(
+    client, owner, cohort, member, learner, roadmap, django_capture_on_commit_callbacks
+):
+    _warm(client, owner, cohort)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort_services.membership_end(membership=member, removed_by=owner)
+
+    d = _fresh(client, cohort).context["d"]
+    assert d.learners == [] and [m.user for m in d.former] == [learner]
+
+
+def test_a_deleted_account_leaves_the_dashboard_at_once(
+    client, owner, cohort, member, learner, roadmap, django_capture_on_commit_callbacks
+):
+    assert learner.username in _warm(client, owner, cohort).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_account_delete(user=learner)
+
+    response = _fresh(client, cohort)
+    assert response.context["d"].learners == [] and learner.username not in response.content.decode()
+
+
+def test_an_assignment_set_and_deleted_shows_at_once(
+    client, owner, cohort, member, roadmap, django_capture_on_commit_callbacks
+):
+    _, topics, _ = roadmap
+    _warm(client, owner, cohort)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = cohort_services.assignment_create(
+            cohort=cohort, created_by=owner, kind="topics", due_on=ago(-7).date(), topics=topics[:2],
+            title="Finish the filters",
+        )  # fmt: skip
+    created = _fresh(client, cohort)
+    _get(client, cohort)
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort_services.assignment_delete(assignment=Assignment.objects.get(id=assignment.id))
+    deleted = _fresh(client, cohort)
+
+    assert [s.title for s in created.context["d"].assignments] == ["Finish the filters"]
+    assert "Finish the filters" in created.content.decode()
+    assert deleted.context["d"].assignments == [] and "Finish the filters" not in deleted.content.decode()
+
+
+def test_a_change_to_a_learner_elsewhere_keeps_this_cohort_cached(
+    client, owner, cohort, member, roadmap, django_capture_on_commit_callbacks
+):
+    _, topics, _ = roadmap
+    outsider = UserFactory(username="outsider")
+    _warm(client, owner, cohort)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        topic_progress_mark(user=outsider, topic=topics[0], status="done")
+
+    assert _get(client, cohort).context["d"] is None
+
+
+@pytest.fixture
+def five_and_fifty(owner, roadmap):
+    cohorts = []
+    for size in (5, 50):
+        cohort = CohortFactory(name=f"{size} learners", created_by=owner)
+        _cohort_of(cohort, size, roadmap)
+        AssignmentFactory(cohort=cohort, kind="quiz", topics=roadmap[1][:1], question_count=3)
+        cohorts.append(cohort)
+    return cohorts
+
+
+def test_the_number_of_queries_does_not_depend_on_the_cohorts_size(client, owner, five_and_fifty):
+    client.force_login(owner)
+    _get(client, CohortFactory(created_by=owner))  # the site's cache token exists from here on
+    counts = {}
+    for cohort in five_and_fifty:
+        with CaptureQueriesContext(connection) as computed:
+            first = _get(client, cohort)
+        with CaptureQueriesContext(connection) as cached:
+            second = _get(client, cohort)
+        assert first.context["d"] is not None and second.context["d"] is None
+        counts[len(first.context["d"].learners)] = (len(computed), len(cached))
+
+    assert counts[5] == counts[50]
+
+
+def test_a_reader_that_misses_while_another_builds_waits_for_that_body(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "single-flight"}
+    }  # shared by the threads of this process, like Redis by processes
+    building, release, first = threading.Event(), threading.Event(), []
+
+    def slow_render() -> str:
+        building.set()
+        release.wait(5)
+        return "built once"
+
+    builder = threading.Thread(
+        target=lambda: first.append(
+            group_fragment_get_or_render(name="probe", group="g:1", render=slow_render)
+        )
+    )
+    builder.start()
+    assert building.wait(5)
+    threading.Timer(0.1, release.set).start()
+    second_renders = []
+    second = group_fragment_get_or_render(
+        name="probe", group="g:1", render=lambda: second_renders.append(1) or "built twice"
+    )
+    builder.join(5)
+
+    assert first == ["built once"] and second == "built once" and second_renders == []
