@@ -14,6 +14,7 @@ from workers.audio_io import AudioInputError, load_audio
 SLUG = "diarization"
 CAPABILITY = "diarization"
 MAX_SPEAKERS = 8  # the classic backend's upper bound
+SAMPLE_BACKEND = "spectral-resemblyzer"  # separates the sample's two telephone voices
 TABLE_HEADERS = ["speaker", "start (s)", "end (s)", "duration (s)"]
 
 HOW_IT_WORKS = """The classic **cascade**: a voice activity detector (Silero) finds speech; a speaker encoder
@@ -77,8 +78,20 @@ def summary_text(turns: list[SpeakerTurn], count: int, given: bool, duration: fl
     return f"{count} speaker(s) ({how}) in {duration:.1f} s of audio. " + "; ".join(parts) + "."
 
 
-def diarize(path, speakers, reference_path, *, request, progress=None):
-    """Returns (timeline, summary, count markdown, turn rows, RTTM path, DER text, DER figure)."""
+def available_backends() -> list[tuple[str, str]]:
+    """(label, backend) of every diarizer that can run here, the default first."""
+    from workers.engines.registry import engine_availability, engine_classes
+
+    return [
+        (f"{cls.backend}: {cls.card.engine}", cls.backend)
+        for cls in engine_classes(CAPABILITY)
+        if engine_availability(cls).available
+    ]
+
+
+def diarize(path, speakers, reference_path, *, request, backend=None, progress=None):
+    """Returns (timeline, summary, count markdown, turn rows, RTTM path, DER text, DER figure);
+    `backend` None runs the default diarizer."""
     import gradio as gr
 
     from demos.common import job_submit_and_wait, result_path
@@ -94,8 +107,8 @@ def diarize(path, speakers, reference_path, *, request, progress=None):
     except AudioInputError as exc:
         raise gr.Error(str(exc)) from exc
     job = job_submit_and_wait(
-        request, CAPABILITY, audio={"audio": path}, params={"num_speakers": count} if count else {},
-        origin=SLUG, progress=progress,
+        request, CAPABILITY, backend=backend or None, audio={"audio": path},
+        params={"num_speakers": count} if count else {}, origin=SLUG, progress=progress,
     )  # fmt: skip
     turns = [SpeakerTurn(t["start"], t["end"], t["speaker"]) for t in job.result["turns"]]
     found = int(job.result["speaker_count"])
@@ -118,8 +131,10 @@ def build():
     from demos.common import exercise_block, how_it_works_markdown, model_card_markdown, with_django_db
     from demos.diarization.exercises import EXERCISES
 
-    def diarize_clicked(path, speakers, reference, request: gr.Request, progress=gr.Progress()):  # noqa: B008
-        return diarize(path, speakers, reference, request=request, progress=progress)
+    def diarize_clicked(path, speakers, reference, backend, request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        return diarize(path, speakers, reference, request=request, backend=backend, progress=progress)
+
+    choices = available_backends()
 
     sample_wav, sample_rttm = pyannote_sample()
     with gr.Blocks(title="Speaker diarization") as demo:
@@ -135,10 +150,17 @@ def build():
                 reference = gr.File(
                     label="Reference RTTM (optional, for DER)", file_types=[".rttm", ".txt"], type="filepath"
                 )
+                backend = gr.Dropdown(
+                    choices=choices, value=choices[0][1] if choices else None,
+                    label="Diarizer (the first is the default; the others for comparison)",
+                )  # fmt: skip
                 if sample_wav and Path(sample_wav).is_file():
+                    # With the resemblyzer variant: the default (d-vectors) hears one speaker in this
+                    # telephone clip (its model card says why); switching the diarizer shows it.
                     gr.Examples(
-                        [[sample_wav, sample_rttm]], inputs=[audio, reference],
-                        label="Sample: pyannote.audio's 30 s two-speaker clip, with its reference RTTM",
+                        [[sample_wav, sample_rttm, SAMPLE_BACKEND]], inputs=[audio, reference, backend],
+                        label="Sample: pyannote.audio's 30 s two-speaker telephone clip, with its reference "
+                        f"RTTM and the {SAMPLE_BACKEND} diarizer (the default finds one speaker there)",
                     )  # fmt: skip
                 speakers = gr.Number(
                     value=0, precision=0, minimum=0, maximum=MAX_SPEAKERS,
@@ -154,7 +176,7 @@ def build():
                 rttm = gr.File(label="Download the RTTM")
                 turns = gr.Dataframe(headers=TABLE_HEADERS, label="Turns", interactive=False)
         go.click(
-            with_django_db(diarize_clicked), [audio, speakers, reference],
+            with_django_db(diarize_clicked), [audio, speakers, reference, backend],
             [timeline, summary, count, turns, rttm, der_text, der_plot], api_name="diarize",
         )  # fmt: skip
         with gr.Accordion("Predict, then run", open=True):

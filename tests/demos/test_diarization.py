@@ -7,7 +7,14 @@ import gradio as gr
 import pytest
 
 from demos.common import exercise_check
-from demos.diarization import build, diarize, pyannote_sample, summary_text
+from demos.diarization import (
+    SAMPLE_BACKEND,
+    available_backends,
+    build,
+    diarize,
+    pyannote_sample,
+    summary_text,
+)
 from demos.diarization.der import der_parts
 from demos.diarization.exercises import EXERCISES
 from demos.diarization.rttm import RttmError, SpeakerTurn, parse_rttm, speaker_totals
@@ -103,7 +110,7 @@ def test_diarize_the_sample_and_score_it(learner_request, inline_jobs):
     wav, rttm = pyannote_sample()
 
     timeline, summary, count, rows, rttm_path, der_text, der_plot = diarize(
-        wav, 0, rttm, request=learner_request
+        wav, 0, rttm, request=learner_request, backend=SAMPLE_BACKEND
     )
 
     assert count == "### 2 speakers (estimated)"
@@ -157,3 +164,9 @@ def test_forcing_three_speakers_exercise_is_measured(learner, learner_request, i
 @pytest.mark.django_db
 def test_build_returns_blocks():
     assert isinstance(build(), gr.Blocks)
+
+
+def test_the_diarizer_can_be_chosen_and_the_default_comes_first():
+    backends = [backend for _label, backend in available_backends()]
+    assert backends[:3] == ["spectral-dvector", "spectral-resemblyzer", "vad-embedding-clustering"]
+    assert SAMPLE_BACKEND in backends

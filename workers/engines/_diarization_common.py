@@ -51,6 +51,30 @@ def spectral_labels(embeddings: np.ndarray, *, num_speakers: int | None, max_spe
     return KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(spectral)
 
 
+def cluster_reliable(
+    embeddings: np.ndarray,
+    lengths: np.ndarray,
+    *,
+    num_speakers: int | None,
+    max_speakers: int,
+    merge_cosine: float,
+    reliable_s: float | None,
+) -> np.ndarray:
+    """Cluster ids per window. Only windows at least `reliable_s` long shape the clusters (a short
+    window, cut by a pause, gives a noisy embedding that the spectral graph turns into a "speaker" of
+    its own); the short ones then join the nearest centroid. None: every window shapes them."""
+    reliable = np.ones(len(embeddings), dtype=bool) if reliable_s is None else lengths >= reliable_s
+    if reliable.sum() < MIN_WINDOWS:
+        reliable[:] = True
+    labels = spectral_labels(embeddings[reliable], num_speakers=num_speakers, max_speakers=max_speakers)
+    if num_speakers is None:  # a count given by the learner is kept as given
+        labels = merge_close_clusters(embeddings[reliable], labels, merge_cosine)
+    ids = np.unique(labels)
+    out = np.argmax(embeddings @ _centroids(embeddings[reliable], labels, ids).T, axis=1)
+    out[reliable] = labels
+    return np.unique(out, return_inverse=True)[1]
+
+
 def _centroids(embeddings: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> np.ndarray:
     centroids = np.stack([embeddings[labels == c].mean(axis=0) for c in ids])
     return centroids / (np.linalg.norm(centroids, axis=1, keepdims=True) + 1e-9)

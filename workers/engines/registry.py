@@ -36,8 +36,8 @@ BACKENDS: dict[str, list[str]] = {
         "workers.engines.speaker_wespeaker:WeSpeakerEncoder",
     ],
     "diarization": [
-        "workers.engines.diarization_spectral:SpectralResemblyzerDiarizer",
         "workers.engines.diarization_spectral:SpectralDVectorDiarizer",
+        "workers.engines.diarization_spectral:SpectralResemblyzerDiarizer",
         "workers.engines.diarization_classic:ClusteringDiarizer",
         "workers.engines.diarization_pyannote:PyannoteDiarizer",
     ],

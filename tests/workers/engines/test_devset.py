@@ -64,7 +64,7 @@ def test_model_cards_show_the_development_set_figures():
     from demos.common import model_card_markdown
 
     card = model_card_markdown("diarization")
-    assert "spectral-resemblyzer" in card and "real-speech development set" in card
+    assert "spectral-dvector" in card and "real-speech development set" in card
     assert "real: pyannote sample" in card and "DER" in card
     assert "EER real 2 s pieces" in model_card_markdown("speaker-embedding")
     assert "words invented on a near-silent track" in model_card_markdown("asr")
