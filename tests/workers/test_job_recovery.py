@@ -62,7 +62,7 @@ def test_sweeper_resends_lost_queued_and_orphaned_running_jobs_only(learner, sen
     orphan = job_submit(user=learner, capability="vad", files=[_upload()])
     alive = job_submit(user=learner, capability="vad", files=[_upload()])
     sent.clear()
-    InferenceJob.objects.filter(id=lost.id).update(created_at=long_ago)
+    InferenceJob.objects.filter(id=lost.id).update(created_at=long_ago, dispatched_at=long_ago)
     InferenceJob.objects.filter(id=orphan.id).update(status="running", heartbeat_at=long_ago)
     InferenceJob.objects.filter(id=alive.id).update(status="running", heartbeat_at=now)
 
