@@ -258,3 +258,56 @@ def test_a_started_job_has_no_place(learner, sent, submit):
 
     assert job_place(job=job) is None
     assert job_wait_text(job, None) == "Working…"
+
+
+# --- real workers: a released job's worker dies ---------------------------------------------------
+
+
+def _wait_until(predicate, timeout: float, what: str) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"never {what}")
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_released_job_whose_worker_dies_finishes_and_the_waiting_one_follows(pyannote_sample):
+    """One worker: A's job is released, B's waits in the database. SIGKILL the worker mid-job; a
+    second worker gets A's job again (broker re-delivery) and releases B's when it has finished."""
+    from django.db import connection
+
+    from tests.processes import celery_worker_process, kill_process_group
+
+    db_name = connection.settings_dict["NAME"]
+    quick = {"CELERY_VISIBILITY_TIMEOUT": "5", "JOB_HEARTBEAT_SECONDS": "1"}
+    a, b = UserFactory(), UserFactory()
+    data = pyannote_sample[0].read_bytes()
+
+    def submit_(user) -> InferenceJob:
+        upload = UploadedInput("audio", io.BytesIO(data), "sample.wav", len(data))
+        return job_submit(user=user, capability="pitch", backend="pyin", files=[upload])
+
+    with celery_worker_process(db_name=db_name, name="fair-victim", extra_env=quick) as victim:
+        _wait_until(
+            lambda: WorkerHeartbeat.objects.filter(name__startswith="fair-victim@").exists(), 30, "beat"
+        )
+        released, waiting = submit_(a), submit_(b)
+        _wait_until(lambda: InferenceJob.objects.get(id=released.id).status == "running", 120, "started")
+        waiting.refresh_from_db()
+        assert waiting.status == "queued" and waiting.dispatched_at is None  # not at the broker: safe
+        kill_process_group(victim)
+
+    with celery_worker_process(db_name=db_name, name="fair-rescuer", extra_env=quick):
+        jobs = InferenceJob.objects.filter(id__in=[released.id, waiting.id])
+        _wait_until(lambda: all(j.is_finished for j in jobs.all()), 240, "both finished")
+
+    released.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (released.status, released.attempts) == ("succeeded", 2), released.error
+    assert (waiting.status, waiting.attempts) == ("succeeded", 1), waiting.error
+    assert waiting.started_at > released.finished_at - timedelta(seconds=1)  # released once A's was done
