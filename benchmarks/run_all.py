@@ -1,6 +1,6 @@
 """`make benchmarks`: every benchmark, each in its own process with a time limit, then RESULTS.md.
 
-.venv/bin/python -m benchmarks.run_all                        # web, jobs, engines_direct, engines, devset
+.venv/bin/python -m benchmarks.run_all                        # web, jobs, classrun, engines_direct, engines, devset
 BENCH_PARTS=web,jobs .venv/bin/python -m benchmarks.run_all   # some of them
 .venv/bin/python -m benchmarks.run_all --report               # only rewrite RESULTS.md from results/
 """
@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PARTS = {
     "web": 900,
     "jobs": 900,
+    "classrun": 600,
     "engines_direct": 900,
     "engines": 1800,
     "devset": 1800,

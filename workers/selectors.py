@@ -64,7 +64,9 @@ def queue_worker_slots(*, queue: str, now=None) -> int | None:
 
 
 def job_kind_median_seconds(*, capability: str, backend: str) -> float | None:
-    """The median time a worker spent on recent successful jobs of this kind (model load included)."""
+    """The median time recent successful jobs of this kind held a worker: from their release to
+    the broker (or their start, for jobs older than fair dispatch) to their result, so the broker
+    delivery, the claim and the model load count as well as the compute."""
     key = f"jobs:median-seconds:{capability}:{backend}"
     cached = cache.get(key)
     if cached is not None:
@@ -74,9 +76,9 @@ def job_kind_median_seconds(*, capability: str, backend: str) -> float | None:
             capability=capability, backend=backend, status="succeeded", started_at__isnull=False
         )
         .order_by("-finished_at")
-        .values_list("started_at", "finished_at")[:TIMINGS_RECENT]
+        .values_list("dispatched_at", "started_at", "finished_at")[:TIMINGS_RECENT]
     )
-    durations = [(end - start).total_seconds() for start, end in runs]
+    durations = [(end - (sent or start)).total_seconds() for sent, start, end in runs]
     median = statistics.median(durations) if durations else None
     cache.set(key, median or 0.0, TIMINGS_CACHE_SECONDS)
     return median

@@ -202,13 +202,33 @@ def test_stale_and_other_queue_heartbeats_do_not_count(settings):
 
 
 def _timed_runs(owner, seconds: list[float]) -> None:
-    """Finished VAD runs that took these many seconds on a worker (the medians come from these)."""
+    """Finished VAD runs that held a worker these many seconds from their release to their result
+    (half a second of it in the broker and the claim); the medians come from these."""
     end = timezone.now() - timedelta(minutes=5)
     for s in seconds:
         InferenceJob.objects.create(
             owner=owner, capability="vad", backend="silero", status="succeeded",
-            started_at=end - timedelta(seconds=s), finished_at=end,
+            dispatched_at=end - timedelta(seconds=s), started_at=end - timedelta(seconds=s - 0.5), finished_at=end,
         )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_median_counts_from_release_to_result_and_from_the_start_for_older_jobs(learner):
+    from workers.selectors import job_kind_median_seconds
+
+    _timed_runs(learner, [2.0, 3.0])
+    end = timezone.now()
+    InferenceJob.objects.create(
+        owner=learner,
+        capability="vad",
+        backend="silero",
+        status="succeeded",
+        started_at=end - timedelta(seconds=10),
+        finished_at=end,
+    )  # fmt: skip  (before fair dispatch: no release time)
+
+    assert job_kind_median_seconds(capability="vad", backend="silero") == 3.0
+    assert job_kind_median_seconds(capability="vad", backend="webrtc") is None
 
 
 @pytest.mark.django_db
