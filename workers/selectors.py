@@ -95,18 +95,26 @@ class Place:
 
 def job_place(*, job: InferenceJob) -> Place | None:
     """None once the job has left the line (started or finished)."""
-    if job.status != InferenceJob.Status.QUEUED:
-        return None
-    line = queue_line(queue=job.queue)
-    ids = [q.id for q in line.order]
-    if job.id not in ids:
-        return None  # it started between the two reads
-    place = ids.index(job.id) + 1
-    median = job_kind_median_seconds(capability=job.capability, backend=job.backend)
-    eta = estimated_wait_seconds(
-        place, median_seconds=median, workers=queue_worker_slots(queue=job.queue) or 1
-    )
-    return Place(place=place, eta_seconds=eta, text=busy_text(place, eta))
+    return job_places(jobs=[job]).get(job.id)
+
+
+def job_places(*, jobs: list[InferenceJob]) -> dict:
+    """The place of each waiting job among `jobs` (one user's list), by job id: one line read per
+    queue, and no query at all when none of them waits."""
+    waiting = [job for job in jobs if job.status == InferenceJob.Status.QUEUED]
+    places, medians = {}, {}
+    for queue in {job.queue for job in waiting}:
+        ids = [q.id for q in queue_line(queue=queue).order]
+        workers = queue_worker_slots(queue=queue) or 1
+        for job in (j for j in waiting if j.queue == queue and j.id in ids):
+            place = ids.index(job.id) + 1
+            kind = (job.capability, job.backend)
+            if kind not in medians:
+                medians[kind] = job_kind_median_seconds(capability=job.capability, backend=job.backend)
+            median = medians[kind]
+            eta = estimated_wait_seconds(place, median_seconds=median, workers=workers)
+            places[job.id] = Place(place=place, eta_seconds=eta, text=busy_text(place, eta))
+    return places
 
 
 def job_queue_position(*, job: InferenceJob) -> int | None:

@@ -331,3 +331,36 @@ def test_a_released_job_whose_worker_dies_finishes_and_the_waiting_one_follows(p
     assert (released.status, released.attempts) == ("succeeded", 2), released.error
     assert (waiting.status, waiting.attempts) == ("succeeded", 1), waiting.error
     assert waiting.started_at > released.finished_at - timedelta(seconds=1)  # released once A's was done
+
+
+@pytest.mark.django_db
+def test_the_job_list_shows_the_place_of_each_waiting_job(client, learner, sent, submit):
+    first = submit(learner)
+    InferenceJob.objects.filter(id=first.id).update(status="running")
+    submit(UserFactory())
+    submit(learner)  # behind the other learner's first job
+    client.force_login(learner)
+
+    page = client.get("/jobs/").content.decode()
+
+    assert page.count("busy: ") == 1 and "busy: 2nd in line" in page
+
+
+@pytest.mark.django_db
+def test_the_job_list_reads_the_line_once_however_many_jobs_wait(client, learner, sent, submit, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.JOB_MAX_CONCURRENT_PER_USER = 10
+    client.force_login(learner)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/jobs/")
+        return len(captured)
+
+    submit(learner), submit(learner)
+    queries()  # the first request of a session does some one-off work
+    with_two = queries()
+    submit(learner), submit(learner), submit(learner)
+    assert queries() == with_two
