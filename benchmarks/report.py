@@ -27,7 +27,7 @@ def write_results() -> Path:
     lines += _dashboard_load(read_json("dashboard_load.json")) + _grader_latency(
         read_json("grader_latency.json")
     )
-    lines += _jobs(read_json("jobs.json"))
+    lines += _jobs(read_json("jobs.json")) + _classrun(read_json("classrun.json"))
     lines += _engines_direct(read_json("engines_direct.json")) + _engines(read_json("engines.json"))
     lines += _devset(read_json("devset.json"))
     path = HERE / "RESULTS.md"
@@ -227,6 +227,41 @@ def _jobs(data: dict | None) -> list[str]:
         r = res[f"burst, {workers} worker{'s' if workers > 1 else ''}"]
         lines.append(
             f"| {workers} | {r['jobs']} | {r['seconds']} | {r['jobs_per_minute']} | {r['load_average']} |"
+        )
+    return [*lines, ""]
+
+
+def _classrun(data: dict | None) -> list[str]:
+    """Issue 17's class run: 50 learners press Run together; waits per learner, fairness, places shown."""
+    lines = _header("A class pressing Run together (fair job queue)", data)
+    if not data:
+        return lines
+    lines += [f"- {note}" for note in data["notes"]] + [""]
+    lines += [
+        "| workers | learners (+ second jobs) | submitted within s | first jobs: queued → started, median / worst s "
+        "| first jobs: submitted → finished, median / worst s | second jobs: submitted → finished, median / worst s "
+        "| waited behind another's second job | waiting > 2 s, shown their place | load avg before → after |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in data["results"].values():
+        queued, total = r["first jobs: queued → started, s"], r["first jobs: submitted → finished, s"]
+        second = r.get("second jobs: submitted → finished, s") or {"median": "—", "worst": "—"}
+        shown = r["place_shown"]
+        lines.append(
+            f"| {r['workers']} | {r['learners']} (+{r['second_jobs']}) | {r['submitted_within_s']} | "
+            f"{queued['median']} / {queued['worst']} | {total['median']} / {total['worst']} | "
+            f"{second['median']} / {second['worst']} | {r['behind_a_second_job']['answer']} | "
+            f"{shown['of them, shown their place at least once']} of {shown['learners who waited over 2 s']} | "
+            f"{r['load_average_before']} → {r['load_average_after']} |"
+        )
+    lines.append("")
+    for name, r in data["results"].items():
+        shown, error = r["place_shown"], r["place_shown"]["estimate minus actual (first reading → result), s"]
+        lines.append(
+            f"- {name}: shown, e.g. "
+            + "; ".join(f"“{text}”" for text in shown["examples"])
+            + f". Estimate minus actual wait (first reading): median {error['median']} s, from "
+            f"{error['worst under']} to {error['worst over']} s (n = {error['n']})."
         )
     return [*lines, ""]
 

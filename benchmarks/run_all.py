@@ -1,6 +1,6 @@
 """`make benchmarks`: every benchmark, each in its own process with a time limit, then RESULTS.md.
 
-.venv/bin/python -m benchmarks.run_all                        # web, dashboard_load, grader.latency, jobs, …
+.venv/bin/python -m benchmarks.run_all                        # web, dashboard_load, grader.latency, jobs, classrun, …
 BENCH_PARTS=web,jobs .venv/bin/python -m benchmarks.run_all   # some of them
 .venv/bin/python -m benchmarks.run_all --report               # only rewrite RESULTS.md from results/
 """
@@ -21,6 +21,7 @@ PARTS = {
     "dashboard_load": 600,  # issue 17: the 200-learner cohort dashboard at 10 instructors
     "grader.latency": 600,  # issue 17: typed answers graded on a worker, 10 users through the web
     "jobs": 900,
+    "classrun": 600,
     "engines_direct": 900,
     "engines": 1800,
     "devset": 1800,

@@ -23,6 +23,9 @@ DEVSET_PARTS = {
 }
 
 
+PLACE_EVERY_SECONDS = 1.0  # a waiting demo re-reads its place in line this often (its row every 0.3 s)
+
+
 def with_django_db(handler: Callable) -> Callable:
     """Gradio runs handlers in worker threads: give each call fresh, closed-afterwards DB connections."""
 
@@ -83,13 +86,14 @@ def job_submit_and_wait(
     origin: str = "",
     progress=None,
 ):
-    """Submit a job for the logged-in user and wait for it, mirroring its progress (and queue
-    position) in Gradio's progress bar. Returns the finished job; a failure becomes gr.Error."""
+    """Submit a job for the logged-in user and wait for it, mirroring its progress (and, while it
+    waits, its place in line and estimated wait) in Gradio's progress bar. Returns the finished
+    job; a failure becomes gr.Error."""
     import gradio as gr
 
     from workers.limits import time_limits
     from workers.models import InferenceJob
-    from workers.selectors import job_queue_position
+    from workers.selectors import job_place
     from workers.services import JobRefused, UploadedInput, job_submit
 
     user = require_user(request)
@@ -114,14 +118,17 @@ def job_submit_and_wait(
             upload.file.close()
     _, hard_limit = time_limits(capability)
     deadline = time.monotonic() + hard_limit + 120  # queue wait included
+    place, placed_at = None, 0.0
     while time.monotonic() < deadline:
         job.refresh_from_db()
         if job.is_finished:
             break
         if progress is not None:
-            position = job_queue_position(job=job)
-            message = f"Waiting in the queue (position {position})…" if position else job.progress_message
-            progress(job.progress, desc=message or "Working…")
+            if job.status != InferenceJob.Status.QUEUED:
+                place = None
+            elif time.monotonic() - placed_at >= PLACE_EVERY_SECONDS:  # the line is a few queries
+                place, placed_at = job_place(job=job), time.monotonic()
+            progress(job.progress, desc=job_wait_text(job, place))
         time.sleep(0.3)
     if job.status == InferenceJob.Status.SUCCEEDED:
         return job
@@ -130,6 +137,13 @@ def job_submit_and_wait(
     if job.status == InferenceJob.Status.CANCELLED:
         raise gr.Error("The job was cancelled.")
     raise gr.Error("The job is taking too long; it keeps running, and you can follow it on the My jobs page.")
+
+
+def job_wait_text(job, place) -> str:
+    """The demo's status line: "busy: 12th in line, about 40 s" while the job waits, then its progress."""
+    if place is not None:
+        return place.text
+    return job.progress_message or "Working…"
 
 
 def result_path(job, name: str) -> str:

@@ -60,6 +60,14 @@ class InferenceJob(models.Model):
     requeued_at = models.DateTimeField(
         null=True, blank=True, help_text="Last time its message was sent again."
     )
+    fair_round = models.PositiveIntegerField(
+        default=0,
+        help_text="How many of its owner's jobs on its queue were waiting or running when it was submitted.",
+    )
+    dispatched_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When its message was handed to the broker; empty while it waits its turn in the database.",
+    )  # fmt: skip
     celery_task_id = models.CharField(max_length=64, blank=True)
     follow_up = models.CharField(
         max_length=100, blank=True, help_text="Celery task sent with the job id once the job has finished."
@@ -97,6 +105,19 @@ class InferenceJob(models.Model):
     def total_seconds(self) -> float | None:
         """From the request to the result (or failure), as the learner experienced it."""
         return (self.finished_at - self.created_at).total_seconds() if self.finished_at else None
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker's sign of life, stamped by its main process every JOB_HEARTBEAT_SECONDS: how many
+    jobs the queues can run at once, read on every release and place-in-line (no broker round trip)."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="Celery's node name, e.g. cpu@host.")
+    queues = models.CharField(max_length=200, help_text="The queues it consumes, comma-separated.")
+    concurrency = models.PositiveSmallIntegerField(default=1)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.queues} ×{self.concurrency})"
 
 
 def _job_folder(job_id: uuid.UUID, kind: str) -> PurePosixPath:

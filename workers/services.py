@@ -1,4 +1,5 @@
-"""Job writes: submitting (with quotas and input checks), enqueueing, cancelling, and re-sending lost ones."""
+"""Job writes: submitting (with quotas and input checks), releasing to the broker in the fair order,
+cancelling, re-sending lost ones, and the workers' heartbeats."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from workers.fair_line import to_release
 from workers.limits import time_limits
-from workers.models import InferenceJob, JobInputFile
+from workers.models import InferenceJob, JobInputFile, WorkerHeartbeat
+from workers.selectors import queue_line, queue_worker_slots
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +80,8 @@ def job_submit(
     origin: str = "",
     follow_up: str = "",
 ) -> InferenceJob:
-    """Check, store and enqueue a job; the worker picks it up after the transaction commits.
+    """Check and store a job, and release it to the broker after the transaction commits if it is
+    its turn (`jobs_release`); otherwise it waits in the database, where nothing can lose it.
     `follow_up` names a Celery task the worker sends, with the job id, once the job has finished
     (how a spoken answer gets graded as soon as its transcript exists)."""
     files = files or []
@@ -102,17 +106,21 @@ def job_submit(
         )
     except PromotionError as exc:
         raise JobRefused(str(exc)) from exc
+    # Its round in the fair order (workers.fair_line): a learner's second job waits for everyone's first.
+    fair_round = InferenceJob.objects.filter(
+        owner=user, queue=target["queue"], status__in=["queued", "running"]
+    ).count()
     with transaction.atomic():
         job = InferenceJob.objects.create(
             owner=user, capability=capability, params=params or {}, text_input=text, origin=origin,
-            follow_up=follow_up, **target,
+            follow_up=follow_up, fair_round=fair_round, **target,
         )  # fmt: skip
         for upload in files:
             stored = JobInputFile(
                 job=job, name=upload.name, original_name=upload.original_name[:255], size=upload.size
             )
             stored.file.save(upload.original_name or upload.name, File(upload.file), save=True)
-        transaction.on_commit(lambda: job_enqueue(job=job))
+        transaction.on_commit(lambda: jobs_release(queue=job.queue))
     return job
 
 
@@ -163,6 +171,42 @@ def job_enqueue(*, job: InferenceJob) -> None:
     InferenceJob.objects.filter(id=job.id).update(celery_task_id=result.id or "")
 
 
+def jobs_release(*, queue: str) -> list[str]:
+    """Hand the queue's waiting jobs to the broker in the fair order (workers.fair_line), only as
+    many as its live workers can start now, so the order is decided when a worker frees up and not
+    when the job was submitted. Called when a job is submitted, finishes or is cancelled, when a
+    worker starts, and by the sweeper. Returns the ids sent."""
+    with transaction.atomic():
+        _lock_queue(queue)  # one release at a time per queue: two would both count the same free slot
+        line = queue_line(queue=queue)
+        chosen = [
+            j.id for j in to_release(line.order, line.running_by_owner, queue_worker_slots(queue=queue))
+        ]
+        if not chosen:
+            return []
+        InferenceJob.objects.filter(id__in=chosen, status="queued", dispatched_at__isnull=True).update(
+            dispatched_at=timezone.now()
+        )
+        jobs = InferenceJob.objects.in_bulk(chosen)
+        transaction.on_commit(lambda: [job_enqueue(job=jobs[job_id]) for job_id in chosen])
+    return [str(job_id) for job_id in chosen]
+
+
+def jobs_release_after(*, job_id: str) -> list[str]:
+    """Release the next jobs of a job's queue once it has finished (or failed, or was cancelled):
+    its worker is free, and the fair order decides who goes next."""
+    queue = InferenceJob.objects.filter(id=job_id).values_list("queue", flat=True).first()
+    return jobs_release(queue=queue) if queue else []
+
+
+def _lock_queue(queue: str) -> None:
+    """A transaction-scoped PostgreSQL advisory lock named after the queue (SQLite, the embedded
+    default, lets one writer at a time in anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"soundpath-jobs-{queue}"])
+
+
 def job_follow_up_send(*, job_id: str) -> bool:
     """Send the job's follow-up task once it has finished (at most once per job; the sweeper
     re-sends one lost between the job's end and this call). True when one was sent."""
@@ -187,19 +231,21 @@ def job_cancel(*, job: InferenceJob, user) -> bool:
     updated = InferenceJob.objects.filter(id=job.id, status__in=["queued", "running"]).update(
         status=InferenceJob.Status.CANCELLED, finished_at=timezone.now(), progress_message="Cancelled by you."
     )
+    if updated:
+        transaction.on_commit(lambda: jobs_release(queue=job.queue))  # its place goes to the next in line
     return bool(updated)
 
 
 def jobs_requeue_stale(*, now=None) -> list[str]:
     """Send again the jobs whose broker message may be lost: queued ones nobody picked up within
-    JOB_REQUEUE_AFTER_SECONDS (a broker restarted without persistence), running ones whose
+    JOB_REQUEUE_AFTER_SECONDS of being sent (a broker restarted without persistence), running ones whose
     worker stopped its heartbeat (killed, or its machine died), and the follow-ups of finished jobs
     whose worker died before sending them. Duplicates are harmless: a worker
     claims a job under a row lock and leaves alone one that is finished or alive elsewhere."""
     now = now or timezone.now()
     wait = timedelta(seconds=settings.JOB_REQUEUE_AFTER_SECONDS)
     stale = timedelta(seconds=3 * settings.JOB_HEARTBEAT_SECONDS)
-    lost_in_queue = InferenceJob.objects.filter(status="queued", created_at__lt=now - wait).filter(
+    lost_in_queue = InferenceJob.objects.filter(status="queued", dispatched_at__lt=now - wait).filter(
         models.Q(requeued_at__isnull=True) | models.Q(requeued_at__lt=now - wait)
     )
     orphaned = InferenceJob.objects.filter(status="running", heartbeat_at__lt=now - stale).filter(
@@ -217,4 +263,23 @@ def jobs_requeue_stale(*, now=None) -> list[str]:
         job_follow_up_send(job_id=str(job_id))
     if requeued:
         log.warning("re-sent %d job(s) whose message may have been lost: %s", len(requeued), requeued)
+    waiting_queues = InferenceJob.objects.filter(status="queued", dispatched_at__isnull=True)
+    for queue in waiting_queues.values_list("queue", flat=True).distinct().order_by():
+        jobs_release(queue=queue)  # a release missed when a worker died between its job and the release
     return requeued
+
+
+def worker_heartbeat_record(*, name: str, queues: list[str], concurrency: int) -> None:
+    """Stamp a worker as alive (its main process does, every JOB_HEARTBEAT_SECONDS), then release
+    what its queues can now take: a worker that starts gets the waiting jobs without the sweeper."""
+    WorkerHeartbeat.objects.update_or_create(
+        name=name,
+        defaults={"queues": ",".join(sorted(queues)), "concurrency": concurrency, "seen_at": timezone.now()},
+    )
+    for queue in queues:
+        jobs_release(queue=queue)
+
+
+def worker_heartbeat_forget(*, name: str) -> None:
+    """A worker shutting down stops counting at once (a killed one, after three missed beats)."""
+    WorkerHeartbeat.objects.filter(name=name).delete()

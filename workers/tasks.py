@@ -6,7 +6,7 @@ import socket
 from celery import shared_task
 
 from workers.execution import job_attempt_execute
-from workers.services import job_follow_up_send, jobs_requeue_stale
+from workers.services import job_follow_up_send, jobs_release_after, jobs_requeue_stale
 
 
 @shared_task(name="workers.health_check", acks_late=False)
@@ -27,9 +27,11 @@ def health_check(token: str) -> dict:
 def job_execute(job_id: str) -> None:
     """Acknowledged only when done, so a worker that dies mid-job leaves it to be re-delivered;
     `job_attempt_execute` is idempotent and counts attempts, so a poison job fails after JOB_MAX_ATTEMPTS.
-    A finished job's follow-up (e.g. grading the spoken answer it transcribed) is sent from here."""
+    A finished job's follow-up (e.g. grading the spoken answer it transcribed) is sent from here,
+    and the next job in the fair line is released to the broker before this one is acknowledged."""
     job_attempt_execute(job_id=job_id)
     job_follow_up_send(job_id=job_id)
+    jobs_release_after(job_id=job_id)
 
 
 @shared_task(name="workers.requeue_stale_jobs", acks_late=False, ignore_result=True)

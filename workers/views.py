@@ -23,8 +23,10 @@ def _job_or_404(job_id, user) -> InferenceJob:
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = selectors.jobs_for_user(user=request.user)[:100]
-    return render(request, "workers/job_list.html", {"jobs": jobs})
+    jobs = list(selectors.jobs_for_user(user=request.user)[:100])
+    places = selectors.job_places(jobs=jobs)
+    rows = [(job, places.get(job.id)) for job in jobs]
+    return render(request, "workers/job_list.html", {"jobs": jobs, "rows": rows})
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from demos.samples import SPEECH_EN
+from tests.factories import UserFactory
 from tests.processes import celery_client_broker, celery_worker_process, private_redis
 from workers.execution import job_attempt_execute
 from workers.models import InferenceJob
@@ -62,7 +63,7 @@ def test_sweeper_resends_lost_queued_and_orphaned_running_jobs_only(learner, sen
     orphan = job_submit(user=learner, capability="vad", files=[_upload()])
     alive = job_submit(user=learner, capability="vad", files=[_upload()])
     sent.clear()
-    InferenceJob.objects.filter(id=lost.id).update(created_at=long_ago)
+    InferenceJob.objects.filter(id=lost.id).update(created_at=long_ago, dispatched_at=long_ago)
     InferenceJob.objects.filter(id=orphan.id).update(status="running", heartbeat_at=long_ago)
     InferenceJob.objects.filter(id=alive.id).update(status="running", heartbeat_at=now)
 
@@ -79,19 +80,22 @@ def test_sweeper_resends_lost_queued_and_orphaned_running_jobs_only(learner, sen
 def test_jobs_queued_when_the_broker_restarts_without_persistence_all_finish(learner):
     db_name = connection.settings_dict["NAME"]
     with private_redis() as (broker, restart), celery_client_broker(broker):
-        jobs = [
-            job_submit(user=learner, capability="vad", backend="silero", files=[_upload()]) for _ in range(3)
-        ]
+        # No worker known yet: each learner's first job goes to the broker, a second waits in the database.
+        learners = [learner, UserFactory(), UserFactory()]
+        jobs = [job_submit(user=u, capability="vad", backend="silero", files=[_upload()]) for u in learners]
+        waiting = job_submit(user=learner, capability="vad", backend="silero", files=[_upload()])
         time.sleep(0.5)  # the messages are in Redis now, and no worker is running
         restart()  # no persistence: every queued message is gone
         quick = {"JOB_REQUEUE_AFTER_SECONDS": "2"}
         with celery_worker_process(db_name=db_name, name="sweeper", extra_env=quick, beat=True):
             deadline = time.monotonic() + 180
             while time.monotonic() < deadline:
-                if all(InferenceJob.objects.get(id=j.id).is_finished for j in jobs):
+                if all(InferenceJob.objects.get(id=j.id).is_finished for j in [*jobs, waiting]):
                     break
                 time.sleep(0.5)
 
     finished = InferenceJob.objects.filter(id__in=[j.id for j in jobs])
     assert sorted(j.status for j in finished) == ["succeeded"] * 3
     assert all(j.requeued_at is not None and j.attempts == 1 for j in finished)
+    waiting.refresh_from_db()  # never at the broker when it restarted: released normally afterwards
+    assert waiting.status == "succeeded" and waiting.requeued_at is None and waiting.attempts == 1

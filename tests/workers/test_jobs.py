@@ -187,7 +187,7 @@ def test_job_page_and_status_show_queue_position(client, learner, no_enqueue):
     page = client.get(f"/jobs/{first.id}/").content.decode()
 
     assert status["queue_position"] == 2 and status["status"] == "queued" and status["finished"] is False
-    assert 'position <span data-field="queue_position">1</span> in the queue' in page
+    assert '<span data-field="queue_text">busy: 1st in line</span>' in page  # no timings yet: no estimate
     assert '<progress max="100" value="0"' in page
 
 

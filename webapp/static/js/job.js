@@ -24,7 +24,9 @@
     field("status_label").className = `job-status job-${data.status}`;
     field("message").textContent = data.message;
     field("queue").hidden = !data.queue_position;
-    field("queue_position").textContent = data.queue_position || "";
+    // Pages that show the place in line as a sentence ("busy: 12th in line, about 40 s") or a number.
+    if (field("queue_text")) field("queue_text").textContent = data.queue_text || "";
+    if (field("queue_position")) field("queue_position").textContent = data.queue_position || "";
     if (data.error) { field("error").hidden = false; field("error").textContent = data.error; }
     if (data.finished) {
       if (!wasFinished) window.location.reload();
