@@ -146,6 +146,35 @@ def uvicorn_process(
         log.close()
 
 
+def server_processes(base: str):
+    """(a page process listening at `base`, the demo process its launcher started), as psutil
+    processes, for a server started by `uvicorn_process`."""
+    import psutil
+
+    port = int(base.rsplit(":", 1)[1])
+    listening = {
+        c.pid
+        for c in psutil.net_connections("tcp")
+        if c.laddr.port == port and c.status == psutil.CONN_LISTEN
+    }
+    page = psutil.Process(min(pid for pid in listening if pid))
+    launcher = next(p for p in [page, *page.parents()] if "webapp.serve" in p.cmdline())
+    [demo] = [p for p in launcher.children(recursive=True) if "webapp.asgi:application" in p.cmdline()]
+    return page, demo
+
+
+def demo_process_client(base: str, **kwargs):
+    """An httpx client talking straight to the demo process of the server at `base` (its unix
+    socket), for tests that must ask that process itself."""
+    import httpx
+
+    _, demo = server_processes(base)
+    socket_path = demo.cmdline()[demo.cmdline().index("--uds") + 1]
+    return httpx.Client(
+        transport=httpx.HTTPTransport(uds=socket_path), base_url="http://demo-process", **kwargs
+    )
+
+
 @contextlib.contextmanager
 def private_redis(port: int | None = None, *, appendonly: bool = False) -> Iterator[tuple[str, callable]]:
     """A Redis server of the test's own on a free port (no persistence unless asked), so a test may

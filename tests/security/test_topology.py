@@ -10,23 +10,10 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.processes import server_processes
 from tests.webapp.test_demo_proxy import raw_get
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def server_processes(base: str) -> tuple[psutil.Process, psutil.Process]:
-    """(a page process listening at `base`, the demo process started by the same launcher)."""
-    port = int(base.rsplit(":", 1)[1])
-    listening = {
-        c.pid
-        for c in psutil.net_connections("tcp")
-        if c.laddr.port == port and c.status == psutil.CONN_LISTEN
-    }
-    page = psutil.Process(min(pid for pid in listening if pid))
-    launcher = next(p for p in [page, *page.parents()] if "webapp.serve" in p.cmdline())
-    [demo] = [p for p in launcher.children(recursive=True) if "webapp.asgi:application" in p.cmdline()]
-    return page, demo
 
 
 def test_demo_process_listens_only_on_a_private_unix_socket(server):
