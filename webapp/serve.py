@@ -98,6 +98,10 @@ def serve(*, host: str, port: int, processes: int, proxy_headers: bool) -> int:
             if not wait_for_socket(procs[0], socket_path, stopping):
                 return 0 if stopping else 1
             pages_env["SOUNDPATH_DEMO_SOCKET"] = str(socket_path)
+        # prometheus_client's multiprocess mode: each page process writes its request metrics here,
+        # and /metrics adds them up (webapp/ops/metrics.py).
+        (folder / "metrics").mkdir()
+        pages_env["PROMETHEUS_MULTIPROC_DIR"] = str(folder / "metrics")
         print(f"[soundpath] {processes} page process(es) on http://{host}:{port}", flush=True)
         command = pages_command(host=host, port=port, processes=processes, proxy_headers=proxy_headers)
         procs.append(subprocess.Popen(command, env=pages_env))
