@@ -170,9 +170,7 @@ def demo_process_client(base: str, **kwargs):
 
     _, demo = server_processes(base)
     socket_path = demo.cmdline()[demo.cmdline().index("--uds") + 1]
-    return httpx.Client(
-        transport=httpx.HTTPTransport(uds=socket_path), base_url="http://demo-process", **kwargs
-    )
+    return httpx.Client(transport=httpx.HTTPTransport(uds=socket_path), base_url="http://127.0.0.1", **kwargs)
 
 
 @contextlib.contextmanager

@@ -49,6 +49,21 @@ def pages_command(*, host: str, port: int, processes: int, proxy_headers: bool) 
     return command + (["--proxy-headers"] if proxy_headers else [])
 
 
+def _stop_with_parent() -> None:
+    """In the child, before uvicorn starts: Linux sends it SIGTERM if the launcher dies, even by
+    SIGKILL, so no orphaned server keeps the port or the socket."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _start(command: list[str], **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        command, preexec_fn=_stop_with_parent if sys.platform == "linux" else None, **kwargs
+    )
+
+
 def socket_answers(path: Path) -> bool:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         try:
@@ -94,7 +109,7 @@ def serve(*, host: str, port: int, processes: int, proxy_headers: bool) -> int:
         if settings.DEMOS_ENABLED:
             socket_path = folder / "demos.sock"
             print(f"[soundpath] demo process starting on {socket_path}", flush=True)
-            procs.append(subprocess.Popen(demo_command(socket_path)))
+            procs.append(_start(demo_command(socket_path)))
             if not wait_for_socket(procs[0], socket_path, stopping):
                 return 0 if stopping else 1
             pages_env["SOUNDPATH_DEMO_SOCKET"] = str(socket_path)
@@ -104,7 +119,7 @@ def serve(*, host: str, port: int, processes: int, proxy_headers: bool) -> int:
         pages_env["PROMETHEUS_MULTIPROC_DIR"] = str(folder / "metrics")
         print(f"[soundpath] {processes} page process(es) on http://{host}:{port}", flush=True)
         command = pages_command(host=host, port=port, processes=processes, proxy_headers=proxy_headers)
-        procs.append(subprocess.Popen(command, env=pages_env))
+        procs.append(_start(command, env=pages_env))
         while not stopping and all(proc.poll() is None for proc in procs):
             time.sleep(0.2)
         return 0 if stopping else 1
