@@ -23,7 +23,8 @@ HOP_BY_HOP = frozenset(
         b"transfer-encoding", b"upgrade",
     }
 )  # fmt: skip
-NOT_FORWARDED_UP = HOP_BY_HOP | {b"x-forwarded-for", b"x-forwarded-proto"}  # set by the proxy itself
+# X-Forwarded-* are set by the proxy itself; Expect: 100-continue was answered by this server already.
+NOT_FORWARDED_UP = HOP_BY_HOP | {b"x-forwarded-for", b"x-forwarded-proto", b"expect"}
 NOT_FORWARDED_DOWN = HOP_BY_HOP | {b"date", b"server"}
 UNAVAILABLE_PAGE = (
     b"<!doctype html><title>Demos starting</title><h1>The demos are starting</h1>"
