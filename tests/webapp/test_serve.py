@@ -3,11 +3,13 @@ in seconds): its page processes import no Gradio, a page process that cannot sta
 launcher, and a launcher killed outright takes its children with it."""
 
 import contextlib
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import psutil
@@ -75,14 +77,18 @@ def test_launcher_stops_when_its_page_processes_cannot_start():
 def test_killed_launcher_takes_its_page_processes_with_it():
     port = free_port()
     proc = launcher(port)
+    private_folder = None
     try:
         wait_for_health(proc, f"http://127.0.0.1:{port}")
         children = psutil.Process(proc.pid).children()
         assert children  # the page processes' uvicorn supervisor
+        private_folder = Path(children[0].environ()["PROMETHEUS_MULTIPROC_DIR"]).parent
 
         proc.send_signal(signal.SIGKILL)  # no chance to clean up: the kernel must stop the children
         _, alive = psutil.wait_procs(children, timeout=WAIT_S)
     finally:
         stop_process(proc)
+        if private_folder:
+            shutil.rmtree(private_folder, ignore_errors=True)  # a killed launcher cannot remove it
 
     assert alive == []
