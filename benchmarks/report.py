@@ -49,6 +49,8 @@ def _web(data: dict | None) -> list[str]:
     lines = _header("Web pages under load (wrk on loopback)", data)
     if not data:
         return lines
+    if "web_processes" in data:
+        lines += [f"Page processes: {data['web_processes']} (`make run`'s topology, webapp/serve.py).", ""]
     lines += [f"- {note}" for note in data["notes"]] + [""]
     configs = data.get("configs") or {"postgres": data}  # results written before both were measured
     for config, result in configs.items():

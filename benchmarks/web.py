@@ -1,5 +1,6 @@
 """Web benchmark: latency and throughput of pages under load, from wrk in a second process on
-loopback, against the platform's ASGI app under uvicorn (1 worker, as `make run` starts it), on each
+loopback, against the web server `make run` starts (webapp/serve.py: BENCH_WEB_PROCESSES page
+processes, default WEB_PROCESSES's default of one per core, and the one Gradio demo process), on each
 configuration (BENCH_WEB_CONFIGS, default both): `embedded` (make run's defaults: SQLite in WAL, the
 database-backed cache, the SQLite broker) and `postgres` (PostgreSQL, Redis broker and cache) — next
 to the same pages from Django's cache and a static file, the ceilings measured in the same run.
@@ -35,6 +36,14 @@ CONFIGS = tuple(os.environ.get("BENCH_WEB_CONFIGS", "embedded,postgres").split("
 PROGRESS_PER_S = float(os.environ.get("BENCH_PROGRESS_PER_S", "5"))
 WRK_THREADS = 2  # one per core; wrk itself is light next to the server
 REQUEST_TIMEOUT_S = 10
+
+
+def web_processes() -> int:
+    """BENCH_WEB_PROCESSES, else what `make run` uses (WEB_PROCESSES, else one per core); 0 measures
+    the single all-in-one process (`uvicorn webapp.asgi:application`) `make run` used before."""
+    from webapp.serve import web_processes_default
+
+    return int(os.environ.get("BENCH_WEB_PROCESSES") or web_processes_default())
 
 
 @dataclass(frozen=True)
@@ -186,7 +195,8 @@ def check(base: str, target: Target) -> int:
 
 @contextmanager
 def uvicorn_server(timeout: float = 180):
-    """The platform's ASGI app (Django + every Gradio demo), one uvicorn worker, default access log."""
+    """The platform's web server as `make run` starts it (`python -m webapp.serve`): the page
+    processes and the one demo process, default access log."""
     import httpx
 
     from tests.processes import free_port, stop_process
@@ -194,9 +204,14 @@ def uvicorn_server(timeout: float = 180):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NUMBA_CACHE_DIR": str(ROOT / "var" / "numba-cache")}
     log = open(ROOT / "var" / "uvicorn-bench.log", "wb")  # noqa: SIM115 - closed below
-    cmd = [str(Path(sys.executable).parent / "uvicorn"), "webapp.asgi:application",
-           "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    cmd = [sys.executable, "-m", "webapp.serve", "--host", "127.0.0.1", "--port", str(port),
+           "--processes", str(web_processes())]  # fmt: skip
+    if web_processes() == 0:  # the one-process topology before issue 17, for a before/after
+        cmd = [str(Path(sys.executable).parent / "uvicorn"), "webapp.asgi:application",
+               "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -274,7 +289,9 @@ def main() -> None:
             continue
         configs[config] = json.loads((ROOT / "benchmarks" / "results" / f"web-{config}.json").read_text())
     notes = [
-        "uvicorn webapp.asgi:application, 1 worker (the platform's mode), default access log, Gradio demos mounted",
+        f"`python -m webapp.serve` as `make run` starts it: {web_processes()} page process(es) "
+        "(BENCH_WEB_PROCESSES; uvicorn, webapp.asgi_pages) and the one Gradio demo process behind them, "
+        "default access log",
         "DEBUG off (benchmarks.bench_settings); the cached ceilings are the same views in cache_page, on the "
         "configuration's own shared cache",
         f"wrk {WRK_THREADS} threads, closed loop without think time, {SECONDS} s per run, on the same 2 cores",
@@ -283,7 +300,16 @@ def main() -> None:
         "each invalidating that learner's cached pages",
     ]
     notes += [f"{name}: {NOTES[name]}" for name in CONFIGS]
-    write_json("web.json", {"machine": machine(), "date": today(), "notes": notes, "configs": configs})
+    write_json(
+        "web.json",
+        {
+            "machine": machine(),
+            "date": today(),
+            "web_processes": web_processes(),
+            "notes": notes,
+            "configs": configs,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -106,18 +106,27 @@ def uvicorn_process(
     database_url: str | None = None,
     extra_env: dict[str, str] | None = None,
     name: str = "test",
+    processes: int = 2,
 ) -> Iterator[str]:
-    """The real ASGI app (Django + Gradio) under uvicorn; yields its base URL. `database_url`
-    points it at another address of the test database (a TcpProxy, say)."""
+    """The real web server as `make run` starts it (webapp/serve.py: `processes` page processes
+    and the one demo process behind them); yields its base URL. `database_url` points it at
+    another address of the test database (a TcpProxy, say)."""
     import httpx
 
     port = free_port()
     log_name = f"var/uvicorn-{name}.log"
     log = open(ROOT / log_name, "wb")  # noqa: SIM115 - closed below
-    cmd = [str(VENV_BIN / "uvicorn"), "webapp.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "webapp.serve", "--host", "127.0.0.1", "--port", str(port),
+           "--processes", str(processes)]  # fmt: skip
     overrides = {**({"DATABASE_URL": database_url} if database_url else {}), **(extra_env or {})}
+    # Its own process group, so whatever the server leaves behind is stopped with it.
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=process_env(db_name=db_name, **overrides), stdout=log, stderr=subprocess.STDOUT
+        cmd,
+        cwd=ROOT,
+        env=process_env(db_name=db_name, **overrides),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -135,6 +144,33 @@ def uvicorn_process(
     finally:
         stop_process(proc)
         log.close()
+
+
+def server_processes(base: str):
+    """(a page process listening at `base`, the demo process its launcher started), as psutil
+    processes, for a server started by `uvicorn_process`."""
+    import psutil
+
+    port = int(base.rsplit(":", 1)[1])
+    listening = {
+        c.pid
+        for c in psutil.net_connections("tcp")
+        if c.laddr.port == port and c.status == psutil.CONN_LISTEN
+    }
+    page = psutil.Process(min(pid for pid in listening if pid))
+    launcher = next(p for p in [page, *page.parents()] if "webapp.serve" in p.cmdline())
+    [demo] = [p for p in launcher.children(recursive=True) if "webapp.asgi:application" in p.cmdline()]
+    return page, demo
+
+
+def demo_process_client(base: str, **kwargs):
+    """An httpx client talking straight to the demo process of the server at `base` (its unix
+    socket), for tests that must ask that process itself."""
+    import httpx
+
+    _, demo = server_processes(base)
+    socket_path = demo.cmdline()[demo.cmdline().index("--uds") + 1]
+    return httpx.Client(transport=httpx.HTTPTransport(uds=socket_path), base_url="http://127.0.0.1", **kwargs)
 
 
 @contextlib.contextmanager

@@ -1,4 +1,6 @@
-"""The one ASGI app: Gradio demos under /demos/<slug>/, static files, and Django for the rest."""
+"""The whole ASGI app in one process: Gradio demos under /demos/<slug>/, static files, and Django for
+the rest. `make run` (webapp/serve.py) runs it as the one demo process on a private unix socket, behind
+the page processes (webapp/asgi_pages.py); on its own under uvicorn it serves everything."""
 
 import os
 
@@ -22,12 +24,10 @@ def _redirect_to(url: str):
 def build_application():
     from fastapi import FastAPI
 
-    from webapp.static_files import CompressedStaticFiles
+    from webapp.static_files import static_files_app
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    # Files come from `manage.py collectstatic`; an empty folder answers 404s rather than 500s.
-    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-    app.mount("/static", CompressedStaticFiles(directory=settings.STATIC_ROOT), name="static")
+    app.mount("/static", static_files_app(), name="static")
     upload_dir = None
     if settings.DEMOS_ENABLED:
         from demos.mounting import cache_keep_manifest_write, demo_mount, demo_upload_dir
@@ -47,18 +47,14 @@ def build_application():
             mounted.append(blocks)
         cache_keep_manifest_write(blocks_list=mounted, upload_dir=upload_dir)
     app.mount("/", django_app)
-    from webapp.middleware import DemoHeadersMiddleware, DemoUploadGuardMiddleware, RequestSizeLimitMiddleware
+    from webapp.middleware import DemoHeadersMiddleware, DemoUploadGuardMiddleware, request_size_limited
 
     inner = DemoHeadersMiddleware(app)
     if upload_dir is not None:
         inner = DemoUploadGuardMiddleware(
             inner, max_files=settings.DEMO_UPLOAD_MAX_FILES, upload_dir=upload_dir
         )
-    largest_request = settings.JOB_UPLOAD_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    # A body without a declared length stays under Django's in-memory spool size: never on disk.
-    return RequestSizeLimitMiddleware(
-        inner, max_bytes=largest_request, max_unannounced_bytes=settings.FILE_UPLOAD_MAX_MEMORY_SIZE
-    )
+    return request_size_limited(inner)
 
 
 application = build_application()

@@ -168,6 +168,15 @@ class RequestSizeLimitMiddleware:
             await _respond(send, 413, _too_large_page(limit))
 
 
+def request_size_limited(app) -> RequestSizeLimitMiddleware:
+    """`app` behind the request size limit of the settings: the largest upload plus a form."""
+    largest_request = settings.JOB_UPLOAD_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    # A body without a declared length stays under Django's in-memory spool size: never on disk.
+    return RequestSizeLimitMiddleware(
+        app, max_bytes=largest_request, max_unannounced_bytes=settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    )
+
+
 # /demos/<slug>/gradio_api/upload (and Gradio's older /upload): where demo files are stored.
 DEMO_UPLOAD_PATH = re.compile(r"^/demos/[a-z0-9-]+/(gradio_api/)?upload/?$")
 DEMO_FILE_URL_PATH = re.compile(r"^/demos/[a-z0-9-]+/gradio_api/file=(https?:|//)", re.IGNORECASE)

@@ -37,3 +37,12 @@ class CompressedStaticFiles(StaticFiles):
             response.headers["Content-Encoding"] = encoding
             return response
         return None
+
+
+def static_files_app() -> CompressedStaticFiles:
+    """The /static/ app over STATIC_ROOT (`manage.py collectstatic`'s output); an empty folder
+    answers 404s rather than 500s."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    return CompressedStaticFiles(directory=settings.STATIC_ROOT)

@@ -1,11 +1,15 @@
-"""The one ASGI app, run for real under uvicorn: Django pages, static files, a mounted Gradio demo."""
+"""The web server, run for real as `make run` starts it (page processes and the demo process):
+Django pages, static files, a Gradio demo through the proxy, metrics added up across processes."""
+
+import re
 
 import httpx
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 
-from tests.factories import TopicFactory
+from tests.factories import TopicFactory, UserFactory
 from tests.processes import uvicorn_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -21,6 +25,9 @@ def test_asgi_serves_django_static_and_gradio_demo():
         no_slash = httpx.get(f"{base}/demos/fundamentals")
         config = httpx.get(f"{base}/demos/fundamentals/config")
         index = httpx.get(f"{base}/demos/")
+        for _ in range(20):  # spread over both page processes by the kernel
+            assert httpx.get(f"{base}/healthz").status_code == 200
+        metrics = httpx.get(f"{base}/metrics", cookies=_staff_cookies()).text
 
     assert page.status_code == 200 and "Committed topic for the server" in page.text
     assert css.status_code == 200 and ".progress" in css.text
@@ -36,3 +43,17 @@ def test_asgi_serves_django_static_and_gradio_demo():
     assert config.status_code == 200 and config.json()["title"] == "Audio fundamentals lab"
     assert index.status_code == 200 and 'href="/demo/fundamentals/"' in index.text  # the wrapped page
     assert "soundpathDemoHeight" in demo.text  # demos/page.py's script that sizes the iframe
+    # Every page process's requests, added up by prometheus_client's multiprocess collector: at least
+    # the 20 health checks, the two pages and the demo index.
+    counted = re.search(
+        r'^django_http_requests_total_by_method_total\{method="GET"\} ([0-9.]+)$', metrics, re.M
+    )
+    assert counted and float(counted.group(1)) >= 23
+    # The answering process's own registry would carry its python_info; the added-up one has none.
+    assert "python_info" not in metrics
+
+
+def _staff_cookies() -> dict[str, str]:
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))
+    return {"sessionid": client.cookies["sessionid"].value}

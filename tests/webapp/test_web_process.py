@@ -1,7 +1,7 @@
-"""The web process stays a thin front: a journey through a real uvicorn (pages, a demo run, a
+"""The web processes stay a thin front: a journey through the real server (pages, a demo run, a
 predict-then-run exercise), with a real Celery worker doing the model work, leaves none of the
-heavy libraries imported in the web process — asked from inside it (sys.modules) through the
-test-only probe (webapp/process_probe.py)."""
+heavy libraries imported in the page process nor in the demo process, where the demos run —
+each asked from inside (sys.modules) through the test-only probe (webapp/process_probe.py)."""
 
 import json
 from pathlib import Path
@@ -14,7 +14,7 @@ from django.test import Client
 from demos.models import PredictionAttempt
 from demos.samples import SPEECH_EN
 from tests.factories import TopicFactory, UserFactory
-from tests.processes import ROOT, uvicorn_process
+from tests.processes import ROOT, demo_process_client, uvicorn_process
 from webapp.inprocess import HEAVY_MODULES
 from workers.models import InferenceJob
 
@@ -61,13 +61,21 @@ def _probe(http: httpx.Client) -> dict:
     return response.json()
 
 
+def _probe_both(http: httpx.Client, demo_process: httpx.Client) -> dict[str, dict]:
+    return {"page": _probe(http), "demo": _probe(demo_process)}
+
+
 def test_a_journey_leaves_no_heavy_library_in_the_web_process(celery_worker):
     topic = TopicFactory(slug="asr-pipeline", demos=["asr"])
     user = UserFactory(is_staff=True)  # the probe is staff-only
-    with uvicorn_process(db_name=connection.settings_dict["NAME"], name="journey") as base:
+    # One page process, so every probe of it reaches the same one.
+    with uvicorn_process(db_name=connection.settings_dict["NAME"], name="journey", processes=1) as base:
         cookies = {"sessionid": _session_cookie(user)}
-        with httpx.Client(base_url=base, cookies=cookies, timeout=60) as http:
-            before = _probe(http)
+        with (
+            httpx.Client(base_url=base, cookies=cookies, timeout=60) as http,
+            demo_process_client(base, cookies=cookies, timeout=60) as demo_process,
+        ):
+            before = _probe_both(http, demo_process)
             for page in (
                 "/",
                 "/roadmap/",
@@ -86,7 +94,7 @@ def test_a_journey_leaves_no_heavy_library_in_the_web_process(celery_worker):
             _, verdict = _gradio_call(
                 http, "asr", "exercise_wer_white_noise_5db", ["It stays within 5 points"]
             )
-            after = _probe(http)
+            after = _probe_both(http, demo_process)
 
     assert "pressure wave" in transcript.lower()  # Whisper ran — on the worker
     assert "the run says “It rises more than 20 points”" in verdict
@@ -96,8 +104,11 @@ def test_a_journey_leaves_no_heavy_library_in_the_web_process(celery_worker):
         ("exercise", "succeeded"),
     ]
     assert PredictionAttempt.objects.get(user=user).correct is False  # kept as evidence
-    assert before["pid"] == after["pid"]
-    assert after["heavy_modules_loaded"] == [], f"the web process imported {after['heavy_modules_loaded']}"
+    assert before["page"]["pid"] != before["demo"]["pid"]
+    for process in ("page", "demo"):
+        assert before[process]["pid"] == after[process]["pid"]
+        loaded = after[process]["heavy_modules_loaded"]
+        assert loaded == [], f"the {process} process imported {loaded}"
     assert set(HEAVY_MODULES) >= {
         "torch",
         "transformers",
@@ -106,7 +117,9 @@ def test_a_journey_leaves_no_heavy_library_in_the_web_process(celery_worker):
         "TTS",
         "onnxruntime",
     }
-    FIGURES.write_text(
-        json.dumps({"rss_before_mb": before["rss_bytes"] / 1e6, "rss_after_mb": after["rss_bytes"] / 1e6})
-        + "\n"
-    )
+    figures = {
+        f"{process}_rss_{when}_mb": probe[process]["rss_bytes"] / 1e6
+        for when, probe in (("before", before), ("after", after))
+        for process in ("page", "demo")
+    }
+    FIGURES.write_text(json.dumps(figures) + "\n")

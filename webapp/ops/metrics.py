@@ -83,6 +83,24 @@ class JobCollector(Collector):
         yield failures
 
 
+def metrics_registry():
+    """What /metrics exposes: this process's registry with the job collector; or, when the page
+    processes share PROMETHEUS_MULTIPROC_DIR (webapp/serve.py sets it), the request metrics of
+    every page process added up, so a scrape does not see whichever process answered it."""
+    import os
+
+    from prometheus_client import REGISTRY, CollectorRegistry, multiprocess
+
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        register_job_collector()
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    if settings.METRICS_ENABLED:
+        registry.register(JobCollector())
+    return registry
+
+
 _registered = False
 
 

@@ -29,12 +29,11 @@ def readyz(request: HttpRequest) -> HttpResponse:
 def metrics(request: HttpRequest) -> HttpResponse:
     if not may_see_internals(request):
         return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
-    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-    from webapp.ops.metrics import register_job_collector
+    from webapp.ops.metrics import metrics_registry
 
-    register_job_collector()
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(metrics_registry()), content_type=CONTENT_TYPE_LATEST)
 
 
 @staff_member_required

@@ -41,12 +41,13 @@ trap stop INT TERM EXIT
   -B --schedule "$SOUNDPATH_VAR_DIR/celerybeat-schedule" \
   --without-mingle --without-gossip &
 pids+=($!)
-.venv/bin/uvicorn webapp.asgi:application --host "$HOST" --port "$PORT" &
+# WEB_PROCESSES page processes (default: one per core) and the one Gradio demo process (webapp/serve.py).
+$PY -m webapp.serve --host "$HOST" --port "$PORT" &
 pids+=($!)
 # The phase notebooks' read-only views, executed once (a few minutes, in the background, at low priority).
 # The same for each challenge's baseline score on this server's own packs (shown on its page).
 (nice -n 10 $PY manage.py render_notebooks --missing && nice -n 10 $PY manage.py challenges baseline --missing) \
   > "$SOUNDPATH_VAR_DIR/background-setup.log" 2>&1 &
 
-say "starting… open http://$HOST:$PORT/ once uvicorn says it is running (Ctrl-C stops everything)"
+say "starting… open http://$HOST:$PORT/ once the page processes say they are running (Ctrl-C stops everything)"
 wait -n "${pids[@]}"

@@ -1,0 +1,94 @@
+"""The launcher `make run` uses (webapp/serve.py), started for real with the demos off (so it starts
+in seconds): its page processes import no Gradio, a page process that cannot start stops the
+launcher, and a launcher killed outright takes its children with it."""
+
+import contextlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+from django.db import connection
+
+from tests.processes import ROOT, free_port, process_env, stop_process
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+WAIT_S = 120  # a safety net on a loaded machine, not a timing check
+
+
+def launcher(port: int) -> subprocess.Popen:
+    env = process_env(db_name=connection.settings_dict["NAME"], DEMOS_ENABLED="false")
+    cmd = [
+        sys.executable,
+        "-m",
+        "webapp.serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--processes",
+        "2",
+    ]
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # fmt: skip
+
+
+def wait_for_health(proc: subprocess.Popen, base: str) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"the launcher exited with {proc.returncode}"
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.3)
+    raise AssertionError("the page processes did not answer")
+
+
+def test_page_processes_import_no_gradio():
+    probe = "import sys, webapp.asgi_pages; print(sorted(m for m in ('gradio', 'torch') if m in sys.modules))"
+    env = process_env(
+        db_name=connection.settings_dict["NAME"], SOUNDPATH_DEMO_SOCKET="/nonexistent/demos.sock"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=WAIT_S)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_launcher_stops_when_its_page_processes_cannot_start():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        proc = launcher(taken.getsockname()[1])
+        try:
+            assert proc.wait(timeout=WAIT_S) == 1
+        finally:
+            stop_process(proc)
+
+
+def test_killed_launcher_takes_its_page_processes_with_it():
+    port = free_port()
+    proc = launcher(port)
+    private_folder = None
+    try:
+        wait_for_health(proc, f"http://127.0.0.1:{port}")
+        children = psutil.Process(proc.pid).children()
+        assert children  # the page processes' uvicorn supervisor
+        private_folder = Path(children[0].environ()["PROMETHEUS_MULTIPROC_DIR"]).parent
+
+        proc.send_signal(signal.SIGKILL)  # no chance to clean up: the kernel must stop the children
+        _, alive = psutil.wait_procs(children, timeout=WAIT_S)
+    finally:
+        stop_process(proc)
+        if private_folder:
+            shutil.rmtree(private_folder, ignore_errors=True)  # a killed launcher cannot remove it
+
+    assert alive == []
