@@ -285,14 +285,14 @@ def test_hedges_double_negation_conditions_and_other_clauses_are_not_denials(poi
 
 
 def test_a_denied_point_counts_as_turned_round_when_the_sentence_matches_it_closely():
-    from quiz.grading import default_encoder
+    from workers.engines.registry import get_engine
 
     points = [KeyPointInput("CTC needs enough output frames for the target tokens.", ("output frames",))]
     denied = grade_answer(
-        "CTC does not need enough output frames for the target tokens.", points, encoder=default_encoder()
+        "CTC does not need enough output frames for the target tokens.", points, encoder=get_engine("sentence-embedding")
     )
     stated = grade_answer(
-        "CTC needs enough output frames for the target tokens.", points, encoder=default_encoder()
+        "CTC needs enough output frames for the target tokens.", points, encoder=get_engine("sentence-embedding")
     )
     assert denied.points[0].status == Status.REVERSED and denied.score == 0.0
     assert stated.points[0].status == Status.COVERED and stated.score == 1.0

@@ -14,7 +14,6 @@ from django.urls import reverse
 from curriculum.services import topic_progress_mark
 from demos.services import prediction_commit
 from quiz import services as quiz_services
-from quiz.grading import default_encoder
 from quiz.models import Attempt
 from tests.factories import InstructorFactory, UserFactory
 from tests.quiz.factories import AttemptFactory, QuestionFactory
@@ -28,6 +27,7 @@ from webapp.cohorts import services as cohort_services
 from webapp.cohorts.models import Assignment
 from webapp.fragments import group_fragment_get_or_render
 from webapp.privacy.deletion import user_account_delete
+from workers.engines.registry import get_engine
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_a_grade_from_the_worker_shows_at_once(
     assert _warm(client, owner, cohort).context["d"].mastery == {}
 
     with django_capture_on_commit_callbacks(execute=True):
-        quiz_services.attempt_grade(attempt_id=attempt.id, encoder=default_encoder())
+        quiz_services.attempt_grade(attempt_id=attempt.id, encoder=get_engine("sentence-embedding"))
 
     graded = Attempt.objects.get(id=attempt.id)
     d = _fresh(client, cohort).context["d"]
