@@ -289,10 +289,14 @@ def test_a_denied_point_counts_as_turned_round_when_the_sentence_matches_it_clos
 
     points = [KeyPointInput("CTC needs enough output frames for the target tokens.", ("output frames",))]
     denied = grade_answer(
-        "CTC does not need enough output frames for the target tokens.", points, encoder=get_engine("sentence-embedding")
+        "CTC does not need enough output frames for the target tokens.",
+        points,
+        encoder=get_engine("sentence-embedding"),
     )
     stated = grade_answer(
-        "CTC needs enough output frames for the target tokens.", points, encoder=get_engine("sentence-embedding")
+        "CTC needs enough output frames for the target tokens.",
+        points,
+        encoder=get_engine("sentence-embedding"),
     )
     assert denied.points[0].status == Status.REVERSED and denied.score == 0.0
     assert stated.points[0].status == Status.COVERED and stated.score == 1.0
