@@ -15,7 +15,6 @@ emptied first).
 
 import os
 import sys
-import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,45 +28,6 @@ INSTRUCTORS = 10
 SECONDS = int(os.environ.get("BENCH_DASHBOARD_SECONDS", "20"))
 CHANGES_PER_S = float(os.environ.get("BENCH_DASHBOARD_CHANGES_PER_S", "1"))
 P99_TARGET_MS = 500
-
-
-class DataChurn:
-    """Marks and unmarks topics for the cohort's learners in turn (curriculum's progress service,
-    the same call the progress button makes), counting the changes."""
-
-    def __init__(self, cohort_id: int, per_second: float):
-        self.cohort_id, self.per_second, self.changes = cohort_id, per_second, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self):
-        if self.per_second > 0:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        from django.db import connection
-
-        from curriculum.models import Topic
-        from curriculum.services import topic_progress_mark
-        from webapp.accounts.models import User
-
-        users = list(User.objects.filter(cohort_memberships__cohort_id=self.cohort_id).order_by("id"))
-        topics = list(Topic.objects.active().order_by("-id")[:3])
-        try:
-            while not self._stop.wait(1 / self.per_second):
-                user = users[self.changes % len(users)]
-                topic = topics[(self.changes // len(users)) % len(topics)]
-                status = "done" if (self.changes // (len(users) * len(topics))) % 2 == 0 else "reset"
-                topic_progress_mark(user=user, topic=topic, status=status)
-                self.changes += 1
-        finally:
-            connection.close()
 
 
 def _seed_cohort() -> tuple[int, tuple[str, ...], float]:
@@ -100,17 +60,21 @@ def _assignments(cohort, owner) -> None:
 
 def main() -> None:
     from benchmarks.benchdb import prepare
-    from benchmarks.web import Target, check, run_wrk, uvicorn_server
+    from benchmarks.web import ProgressChurn, Target, check, run_wrk, uvicorn_server, web_processes
 
     prepare(fresh=True)
     cohort_id, cookies, seeding_s = _seed_cohort()
     target = Target(f"cohort dashboard ({LEARNERS} learners)", f"/cohorts/{cohort_id}/", cookies)
+
+    def members(users):
+        return users.filter(cohort_memberships__cohort_id=cohort_id)
+
     rows = []
     with uvicorn_server() as base:
         with Timer() as first:
             size = check(base, target)  # computed once: every query and the forecast over every card
         for per_second in (CHANGES_PER_S, 0):
-            with DataChurn(cohort_id, per_second) as churn:
+            with ProgressChurn(per_second, learners=members, topics=3) as churn:
                 row = run_wrk(base, target, INSTRUCTORS, seconds=SECONDS)
             row |= {"changes": churn.changes, "changes_per_s": per_second, "response_bytes": size}
             row["target_met"] = row["p99_ms"] <= P99_TARGET_MS and not row["errors"]
@@ -126,7 +90,8 @@ def main() -> None:
     notes = [
         f"a seeded cohort of {LEARNERS} learners with a year of activity (seeding {seeding_s:.0f} s), one "
         "assignment of each kind; 10 instructors who co-own it, each with a session",
-        f"uvicorn webapp.asgi:application, 1 worker, DEBUG off (bench_settings), PostgreSQL + Redis cache; "
+        f"python -m webapp.serve ({web_processes()} page processes), DEBUG off (bench_settings), "
+        "PostgreSQL + Redis cache; "
         f"wrk {INSTRUCTORS} connections without think time, {SECONDS} s per run, on the same machine",
         f"first request after start (computed, cache empty): {1000 * first.seconds:.0f} ms",
         "changes: a learner's topic marked or unmarked through curriculum.services.topic_progress_mark, "

@@ -78,14 +78,15 @@ def targets_chosen(seed) -> list[Target]:
 
 
 class ProgressChurn:
-    """Marks and unmarks topics for the seeded learners in turn while wrk runs (the service the
-    progress button calls, so their cached pages are invalidated as in use). Counts what it did."""
+    """Marks and unmarks topics for some learners in turn while wrk runs (the service the progress
+    button calls, so their cached pages and their cohort's dashboard are invalidated as in use).
+    `learners` picks them (default: the seeded bench learners); counts what it did."""
 
-    def __init__(self, per_second: float):
+    def __init__(self, per_second: float, *, learners=None, topics: int = 5):
         import threading
 
-        self.per_second = per_second
-        self.changes = 0
+        self.per_second, self.topic_count, self.changes = per_second, topics, 0
+        self.learners = learners or (lambda users: users.filter(username__startswith="bench-learner-"))
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -106,8 +107,8 @@ class ProgressChurn:
         from curriculum.services import topic_progress_mark
         from webapp.accounts.models import User
 
-        users = list(User.objects.filter(username__startswith="bench-learner-").order_by("username"))
-        topics = list(Topic.objects.active().order_by("-id")[:5])  # not among those seeded as done
+        users = list(self.learners(User.objects.all()).order_by("id"))
+        topics = list(Topic.objects.active().order_by("-id")[: self.topic_count])  # not seeded as done
         try:
             while not self._stop.wait(1 / self.per_second):
                 user = users[self.changes % len(users)]

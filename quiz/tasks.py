@@ -4,6 +4,10 @@ process never loads the sentence encoder)."""
 from celery import shared_task
 
 from quiz.services import GRADE_ATTEMPT_TASK, SPOKEN_ANSWER_GRADE_TASK, attempts_settle_for_recording
+from workers.procedures import EngineNeed, engines_load
+
+# What grading is handed on the worker; the registry there loads it once per worker process.
+GRADING_NEEDS = (EngineNeed("sentence-embedding"),)
 
 
 @shared_task(name=SPOKEN_ANSWER_GRADE_TASK, acks_late=True, ignore_result=True)
@@ -15,9 +19,9 @@ def spoken_answer_grade(job_id: str) -> None:
 @shared_task(name=GRADE_ATTEMPT_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def grade_attempt(attempt_id: int) -> None:
     """Grade a typed answer, or a spoken one whose transcription finished; idempotent, so a
-    redelivered message or a second request changes nothing. The worker's engine registry lends
-    the sentence encoder (loaded once per worker process); quiz code never looks one up."""
+    redelivered message or a second request changes nothing. The worker lends the sentence
+    encoder through `engines_load`, as it does to procedures; quiz code never looks one up."""
     from quiz.services import attempt_grade
-    from workers.engines.registry import get_engine
 
-    attempt_grade(attempt_id=attempt_id, encoder=get_engine("sentence-embedding"))
+    (encoder,) = engines_load(GRADING_NEEDS)
+    attempt_grade(attempt_id=attempt_id, encoder=encoder)

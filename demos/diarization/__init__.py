@@ -17,11 +17,20 @@ MAX_SPEAKERS = 8  # the classic backend's upper bound
 SAMPLE_BACKEND = "spectral-resemblyzer"  # separates the sample's two telephone voices
 TABLE_HEADERS = ["speaker", "start (s)", "end (s)", "duration (s)"]
 
-HOW_IT_WORKS = """The classic **cascade**: a voice activity detector (Silero) finds speech; a speaker encoder
-(resemblyzer) turns each 1.5 s window (every 0.75 s) into a voice vector; **agglomerative clustering**
-joins the closest windows until the next merge would join clearly different voices, and the number of
-clusters is the number of speakers (or the number you give). Each 10 ms of speech then takes the
-label of its nearest window, and runs of one label become **turns**.
+HOW_IT_WORKS = """The default (**spectral, d-vector**) is a cascade built for meetings where nobody says how
+many people talk. A voice activity detector (Silero) finds speech; a speaker encoder turns each
+1.5 s window (every 0.5 s) into a voice vector; the windows' cosine similarities form an
+**affinity matrix**, pruned to each window's closest neighbours. The **eigengap** of that matrix's
+Laplacian (the largest jump between consecutive eigenvalues) estimates the number of speakers, and
+**spectral clustering** groups the windows; clusters whose voices are very close are joined. A
+**Viterbi pass** with a cost for every change of speaker then re-labels the speech frame by frame,
+so a cough does not become a new turn, and turns shorter than 0.4 s join their neighbours. Only
+full-length windows shape the clusters: a window cut short by a pause only takes a label.
+
+Pick **vad-embedding-clustering** in the dropdown to compare: the classic cascade, with
+agglomerative clustering that stops when the next merge would join clearly different voices. It
+counts two clean speakers well and over- or under-counts real meetings, which is why it is no
+longer the default.
 
 **DER** (diarization error rate) scores turns against a reference: after the best one-to-one
 mapping of system speakers to reference speakers, it adds **missed speech** (the reference has

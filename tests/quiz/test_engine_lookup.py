@@ -1,15 +1,22 @@
-"""Quiz code is handed its sentence encoder: only the worker-side task looks one up."""
+"""Quiz code is handed its sentence encoder: no quiz module looks a model up; the grading task
+declares what it needs and the worker's `engines_load` lends it."""
 
 import re
 from pathlib import Path
 
 
-def test_only_the_grading_task_looks_up_an_engine():
+def test_no_quiz_module_looks_up_an_engine():
     quiz_dir = Path(__file__).resolve().parents[2] / "quiz"
     lookups = sorted(
         str(path.relative_to(quiz_dir.parent))
         for path in quiz_dir.rglob("*.py")
-        if re.search(r"\b(get_engine|engine_infer)\b", path.read_text())
+        if re.search(r"\b(get_engine|engine_infer|engines\.registry)\b", path.read_text())
     )
 
-    assert lookups == ["quiz/tasks.py"]
+    assert lookups == []
+
+
+def test_the_grading_task_declares_the_sentence_encoder():
+    from quiz.tasks import GRADING_NEEDS
+
+    assert [need.capability for need in GRADING_NEEDS] == ["sentence-embedding"]

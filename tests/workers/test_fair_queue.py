@@ -296,7 +296,7 @@ def _wait_until(predicate, timeout: float, what: str) -> None:
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_a_released_job_whose_worker_dies_finishes_and_the_waiting_one_follows(pyannote_sample):
+def test_a_released_job_whose_worker_dies_finishes_and_the_waiting_one_follows(pyannote_sample, settings):
     """One worker: A's job is released, B's waits in the database. SIGKILL the worker mid-job; a
     second worker gets A's job again (broker re-delivery) and releases B's when it has finished."""
     from django.db import connection
@@ -305,6 +305,7 @@ def test_a_released_job_whose_worker_dies_finishes_and_the_waiting_one_follows(p
 
     db_name = connection.settings_dict["NAME"]
     quick = {"CELERY_VISIBILITY_TIMEOUT": "5", "JOB_HEARTBEAT_SECONDS": "1"}
+    settings.JOB_HEARTBEAT_SECONDS = 1  # as the workers count: three missed beats and a worker is gone
     a, b = UserFactory(), UserFactory()
     data = pyannote_sample[0].read_bytes()
 
@@ -321,6 +322,11 @@ def test_a_released_job_whose_worker_dies_finishes_and_the_waiting_one_follows(p
         waiting.refresh_from_db()
         assert waiting.status == "queued" and waiting.dispatched_at is None  # not at the broker: safe
         kill_process_group(victim)
+    # A killed worker counts for three missed beats (it may only be slow); the rescuer comes once it
+    # has stopped counting, so that the line is decided by the rescuer's one slot alone.
+    _wait_until(lambda: queue_worker_slots(queue="cpu") is None, 30, "victim stops counting")
+    waiting.refresh_from_db()
+    assert waiting.dispatched_at is None  # no live worker: nothing released meanwhile
 
     with celery_worker_process(db_name=db_name, name="fair-rescuer", extra_env=quick):
         jobs = InferenceJob.objects.filter(id__in=[released.id, waiting.id])
