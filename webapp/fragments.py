@@ -12,15 +12,33 @@ group that shows it: the app that owns the groups registers, at start-up, a func
 user's groups (user_groups_register), so the writes that renew a learner's pages (progress,
 answers, ...) need no knowledge of cohorts, and a dashboard's key stays two tokens however many
 learners it shows.
+
+A group's body is served stale while it is rebuilt: 200 learners' figures take a second or two to
+compute, and with members' data changing every second the next reader would otherwise always wait
+for them. Beside the token-keyed entry each group keeps its latest body, keyed without the group's
+member-data token; on a miss of the current entry a reader gets that body at once (with when it was
+built) while one background thread builds the current one. Member-data changes (`_bump_user`) are
+soft: they bump only the member-data token. Changes to the group itself
+(`fragments_invalidate_group`: who is in it, its assignments, a deleted account) are hard: they
+bump a second token that the latest body's key carries too, so a removed or deleted learner is never
+shown again, not even while the new body is built.
 """
 
 import hashlib
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 FRAGMENT_TIMEOUT_S = 60 * 60  # an hour: an entry nobody asks for makes room; a bump is what invalidates
 BUILD_WAIT_S = 10  # how long a group fragment's other readers wait for the one building it
@@ -64,26 +82,63 @@ def site_value_get_or_compute(*, name: str, compute: Callable[[], object]) -> ob
     return value
 
 
+@dataclass(frozen=True)
+class GroupFragment:
+    html: str
+    stale: bool  # the group's latest body, served while the current one is built
+    built_at: datetime | None  # when a stale body was built; None for a current one
+
+
+def _group_scope(group: str) -> str:
+    return f"group:{group}"  # bumped by every change the group's fragments show
+
+
+def _group_hard_scope(group: str) -> str:
+    return f"group-hard:{group}"  # bumped only by changes to the group itself
+
+
 def group_fragment_get_or_render(
     *, name: str, group: str, render: Callable[[], str], parts: tuple = ()
-) -> str:
-    """The cached HTML of `name` for a group (such as "cohort:7"), else `render()`'s, stored. Every
-    member's data change reaches it through the registered group functions; read the tokens
-    before rendering, as fragment_get_or_render does. Who may see the group is the caller's check."""
-    tokens = _tokens([_token_key(f"group:{group}"), _token_key(SITE_SCOPE)])
+) -> GroupFragment:
+    """The cached HTML of `name` for a group (such as "cohort:7"), else `render()`'s, stored. On a
+    miss after a member-data change, the group's latest body is returned at once, marked stale, and
+    the current one is built in the background; only with no latest body (first view, or a change
+    to the group itself) does this request build, as fragment_get_or_render does. Tokens are read
+    before rendering. Who may see the group is the caller's check."""
+    soft, hard, site = _tokens(
+        [_token_key(_group_scope(group)), _token_key(_group_hard_scope(group)), _token_key(SITE_SCOPE)]
+    )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = ":".join(["frag", name, group, *tokens, digest])  # the database cache's keys: ≤ 255 chars
-    html = cache.get(key)
-    if html is None:
-        html = _render_once(key, render)
-    return html
+    key = ":".join(["frag", name, group, soft, site, digest])  # the database cache's keys: ≤ 255 chars
+    latest_key = ":".join(["fraglatest", name, group, hard, site, digest])
+    found = cache.get_many([key, latest_key])
+    if key in found:
+        return GroupFragment(html=found[key], stale=False, built_at=None)
+
+    def build() -> str:
+        built_at = timezone.now()  # before the data is read: the body shows at least this much
+        html = render()
+        cache.set_many({key: html, latest_key: (html, built_at)}, FRAGMENT_TIMEOUT_S)
+        return html
+
+    if latest_key not in found:
+        return GroupFragment(html=_render_once(key, build), stale=False, built_at=None)
+    lock = _lock_key(key)
+    if cache.add(lock, 1, BUILD_WAIT_S):  # else someone is building it already
+        _rebuild_later(lambda: _build_and_unlock(build, lock))
+    html, built_at = found[latest_key]
+    return GroupFragment(html=html, stale=True, built_at=built_at)
 
 
-def _render_once(key: str, render: Callable[[], str]) -> str:
-    """Render and store under `key`, one request at a time: the others that miss meanwhile (ten
-    instructors opening the dashboard after a change) wait for that body rather than each building
-    it. A builder that takes longer than BUILD_WAIT_S (or failed) is not waited for any longer."""
-    lock = f"{key}:building"
+def _lock_key(key: str) -> str:
+    return f"{key}:building"
+
+
+def _render_once(key: str, build: Callable[[], str]) -> str:
+    """Build (render and store under `key`), one request at a time: the others that miss meanwhile
+    (ten instructors opening the dashboard after a change) wait for that body rather than each
+    building it. A builder that takes longer than BUILD_WAIT_S (or failed) is not waited for any longer."""
+    lock = _lock_key(key)
     if not cache.add(lock, 1, BUILD_WAIT_S):
         deadline = time.monotonic() + BUILD_WAIT_S
         while time.monotonic() < deadline:
@@ -91,12 +146,39 @@ def _render_once(key: str, render: Callable[[], str]) -> str:
             html = cache.get(key)
             if html is not None:
                 return html
+    return _build_and_unlock(build, lock)
+
+
+def _build_and_unlock(build: Callable[[], str], lock: str) -> str:
     try:
-        html = render()
-        cache.set(key, html, FRAGMENT_TIMEOUT_S)
+        return build()
     finally:
         cache.delete(lock)
-    return html
+
+
+def _rebuild_later(rebuild: Callable[[], object]) -> None:
+    """Run `rebuild` in a daemon thread, so the reader it was started for is not kept waiting. With
+    FRAGMENT_REBUILD_IN_BACKGROUND off (the tests: another thread's connection cannot see a test's
+    uncommitted rows) it runs here, after the stale body was chosen, so the next reader gets the new one."""
+    if not settings.FRAGMENT_REBUILD_IN_BACKGROUND:
+        _rebuild_logged(rebuild)
+        return
+    threading.Thread(target=_rebuild_in_thread, args=(rebuild,), name="fragment-rebuild", daemon=True).start()
+
+
+def _rebuild_in_thread(rebuild: Callable[[], object]) -> None:
+    try:
+        _rebuild_logged(rebuild)
+    finally:
+        connection.close()  # this thread's own connection: no request cycle closes it
+
+
+def _rebuild_logged(rebuild: Callable[[], object]) -> None:
+    """A failed rebuild leaves the stale body served and releases the lock: the next reader retries."""
+    try:
+        rebuild()
+    except Exception:
+        logger.exception("Rebuilding a group fragment failed")
 
 
 def user_groups_register(groups_of: Callable[[int], Iterable[str]]) -> None:
@@ -117,8 +199,8 @@ def _tokens(keys: list[str]) -> list[str]:
     return [found[key] for key in keys]
 
 
-def _bump(scope: str) -> None:
-    cache.set(_token_key(scope), uuid4().hex, None)
+def _bump(*scopes: str) -> None:
+    cache.set_many({_token_key(scope): uuid4().hex for scope in scopes}, None)
 
 
 def fragments_invalidate_user(*, user_id: int) -> None:
@@ -128,15 +210,15 @@ def fragments_invalidate_user(*, user_id: int) -> None:
 
 
 def _bump_user(user_id: int) -> None:
-    _bump(f"user:{user_id}")
-    for groups_of in _USER_GROUPS:
-        for group in groups_of(user_id):
-            _bump(f"group:{group}")
+    """Soft for the groups: their latest bodies may be served while the new ones are built."""
+    groups = [group for groups_of in _USER_GROUPS for group in groups_of(user_id)]
+    _bump(f"user:{user_id}", *(_group_scope(group) for group in groups))
 
 
 def fragments_invalidate_group(*, group: str) -> None:
-    """After commit, drop the group's fragments (its membership or its own settings changed)."""
-    transaction.on_commit(lambda: _bump(f"group:{group}"))
+    """After commit, drop the group's fragments, its latest bodies too (its membership or its own
+    settings changed): a learner removed or deleted must not be shown while the new body is built."""
+    transaction.on_commit(lambda: _bump(_group_scope(group), _group_hard_scope(group)))
 
 
 def fragments_invalidate_site() -> None:

@@ -8,7 +8,9 @@ interview, a challenge result, a demo prediction: the writes that renew the lear
 bump the groups `cohort_groups_of_user` names (registered in apps.py) — and by any change to the
 cohort's memberships and assignments (`cohort_dashboard_invalidate`). The hour in the key keeps
 "inactive for N days" and the dates relative to today true; who may see it is checked before (the
-view's `cohort_or_404`).
+view's `cohort_or_404`). After a member's change the body last built is served, with its age, while
+the new one is built; after a change to the memberships or assignments it never is (a learner
+removed or deleted must not be shown).
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ def cohort_dashboard_invalidate(*, cohort_id: int) -> None:
 class DashboardBody:
     html: SafeString
     learner_count: int
-    data: Dashboard | None  # the read model when this request computed it; None when cached
+    data: Dashboard | None  # the read model when this request computed the body served; None when cached
+    stale_age_s: int | None = None  # how old the body is when served stale while being rebuilt
 
 
 def dashboard_body(
@@ -71,10 +74,15 @@ def dashboard_body(
         return render_to_string("cohorts/_dashboard_body.html", context)
 
     local = timezone.localtime(now)
-    html = group_fragment_get_or_render(
+    fragment = group_fragment_get_or_render(
         name="cohort-dashboard", group=_group(cohort.id), render=render,
         parts=(*astuple(options), local.date().isoformat(), local.hour),
     )  # fmt: skip
-    count = len(computed[0].learners) if computed else selectors.member_count_current(cohort=cohort)
+    # A stale body may have been rebuilt by this request (with no background thread): not the one served.
+    served = computed[0] if computed and not fragment.stale else None
+    count = len(served.learners) if served else selectors.member_count_current(cohort=cohort)
+    age_s = None
+    if fragment.built_at is not None:
+        age_s = max(0, round((timezone.now() - fragment.built_at).total_seconds()))
     # Safe: rendered by the template engine, with autoescaping, from this cohort's data only.
-    return DashboardBody(mark_safe(html), count, computed[0] if computed else None)
+    return DashboardBody(mark_safe(fragment.html), count, served, age_s)

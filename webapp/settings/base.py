@@ -205,6 +205,10 @@ RATE_LIMIT_SIGN_UP = env("RATE_LIMIT_SIGN_UP", default="10/h")  # per address
 RATE_LIMIT_PASSWORD_RESET = env("RATE_LIMIT_PASSWORD_RESET", default="5/h")  # per address
 RATE_LIMIT_JOIN_CODE = env("RATE_LIMIT_JOIN_CODE", default="20/h")  # per learner
 
+# A cohort's dashboard, after a member's data changed, is served as last built while one thread of
+# the web process builds it afresh (webapp/fragments.py); off, the reader that finds it stale builds it.
+FRAGMENT_REBUILD_IN_BACKGROUND = True
+
 # Where the curriculum's Markdown lives (importable by `manage.py import_curriculum`).
 CURRICULUM_CONTENT_DIR = Path(env("CURRICULUM_CONTENT_DIR", default=str(BASE_DIR / "curriculum" / "content")))
 

@@ -27,3 +27,7 @@ PROCESS_PROBE_ENABLED = True  # /__probe/process/ (staff only): heavy modules an
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "soundpath_cache"}
 }
+# A test's rows are uncommitted: a rebuild in another thread (its own connection) would not see
+# them, and its cache writes would outlive the test. Rebuilt in the request, still after the stale
+# body was chosen (webapp/fragments.py).
+FRAGMENT_REBUILD_IN_BACKGROUND = False

@@ -72,6 +72,7 @@ def dashboard(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "body": body.html,
         "learner_count": body.learner_count,
         "d": body.data,  # the read model when computed by this request (the tests read it)
+        "body_stale_age_s": body.stale_age_s,
         "form": form,
     }
     return render(request, "cohorts/dashboard.html", context)
