@@ -298,3 +298,35 @@ def grade_answer(
     if any(r.status in (Status.WRONG_NUMBER, Status.REVERSED) for r in results):
         total *= params.wrong_factor
     return Grade(round(max(0.0, total), 4), tuple(results), tuple(notes))
+
+
+def encoder_texts(answer: str, prompt: str = "") -> list[str]:
+    """The texts `grade_answer` will ask the encoder for with this answer, so that several answers
+    can be encoded ahead in one batch (`PrimedEncoder`)."""
+    return [for_encoder(t) for t in _candidates(answer, prompt).texts]
+
+
+class PrimedEncoder:
+    """The same encoder with some rows computed ahead in one forward pass: answers graded together
+    share a batch instead of each paying a pass of its own (the encoder's cost per call dominates
+    on a small CPU). Texts it was not primed with go to the model as usual. It hashes and compares
+    as the encoder it wraps, so the key points encoded once per process stay shared."""
+
+    def __init__(self, encoder: SentenceEncoder, texts: Sequence[str]):
+        self.encoder = encoder
+        unique = list(dict.fromkeys(texts))
+        rows = encoder.encode(unique) if unique else []
+        self._rows = dict(zip(unique, rows, strict=True))
+
+    def encode(self, sentences: list[str]) -> np.ndarray:
+        missing = [s for s in dict.fromkeys(sentences) if s not in self._rows]
+        if missing:
+            self._rows.update(zip(missing, self.encoder.encode(missing), strict=True))
+        return np.stack([self._rows[s] for s in sentences]) if sentences else self.encoder.encode([])
+
+    def __hash__(self) -> int:
+        return hash(self.encoder)
+
+    def __eq__(self, other: object) -> bool:
+        inner = other.encoder if isinstance(other, PrimedEncoder) else other
+        return inner is self.encoder

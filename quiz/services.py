@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -17,6 +18,8 @@ from webapp.fragments import fragments_invalidate_user
 
 if TYPE_CHECKING:
     from quiz.grading import SentenceEncoder
+
+log = logging.getLogger(__name__)
 
 # An answer that arrives this long after a mock interview's time limit still counts (network, upload).
 MOCK_GRACE_SECONDS = 15
@@ -193,6 +196,8 @@ def attempt_grade(*, attempt_id: int, encoder: SentenceEncoder) -> Attempt:
             .select_related("question", "recording")
             .get(id=attempt_id)
         )
+        if attempt.status not in (Attempt.Status.PENDING, Attempt.Status.GRADING):
+            return attempt  # settled already: a redelivered message, or graded in another's batch
         if attempt.status == Attempt.Status.PENDING:
             _transcript_take(attempt, analyse_delivery)
         fragments_invalidate_user(user_id=attempt.user_id)  # on commit: the grade is then visible
@@ -208,6 +213,41 @@ def attempt_grade(*, attempt_id: int, encoder: SentenceEncoder) -> Attempt:
             _card_review(attempt, now=timezone.now())
         attempt.save()
     return attempt
+
+
+GRADE_BATCH_MAX = 16  # answers encoded in one pass: a class answering at once, not a backlog's worth
+
+
+def attempts_grade_batch(*, attempt_id: int, encoder: SentenceEncoder) -> Attempt:
+    """Grade this attempt and the other typed answers already waiting to be graded, encoding all
+    their sentences in one pass: under load the encoder's fixed cost per call, not the words, is
+    what limits graded answers a second. The others' own messages then find them graded and change
+    nothing (attempt_grade is idempotent); one that fails here is left to its own message, and
+    only recent ones join (an answer stuck for minutes is its own message's business)."""
+    from quiz.grading import PrimedEncoder, encoder_texts
+
+    others = list(
+        Attempt.objects.filter(
+            status=Attempt.Status.GRADING, created_at__gte=timezone.now() - timedelta(minutes=5)
+        )
+        .exclude(id=attempt_id)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[: GRADE_BATCH_MAX - 1]
+    )
+    waiting = Attempt.objects.filter(id__in=[attempt_id, *others], status=Attempt.Status.GRADING)
+    texts = [
+        text
+        for answer, prompt in waiting.values_list("answer_text", "question__prompt")
+        for text in encoder_texts(answer, prompt)
+    ]
+    primed = PrimedEncoder(encoder, texts)
+    graded = attempt_grade(attempt_id=attempt_id, encoder=primed)
+    for other_id in others:
+        try:
+            attempt_grade(attempt_id=other_id, encoder=primed)
+        except Exception:  # its own message retries it and reports the error there
+            log.exception("grading attempt %s alongside %s failed", other_id, attempt_id)
+    return graded
 
 
 def _transcript_take(attempt: Attempt, analyse_delivery) -> None:

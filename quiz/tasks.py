@@ -18,10 +18,11 @@ def spoken_answer_grade(job_id: str) -> None:
 
 @shared_task(name=GRADE_ATTEMPT_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def grade_attempt(attempt_id: int) -> None:
-    """Grade a typed answer, or a spoken one whose transcription finished; idempotent, so a
-    redelivered message or a second request changes nothing. The worker lends the sentence
+    """Grade a typed answer, or a spoken one whose transcription finished, with the other typed
+    answers waiting at that moment in one encoder pass; idempotent, so a redelivered message or a
+    second request changes nothing. The worker lends the sentence
     encoder through `engines_load`, as it does to procedures; quiz code never looks one up."""
-    from quiz.services import attempt_grade
+    from quiz.services import attempts_grade_batch
 
     (encoder,) = engines_load(GRADING_NEEDS)
-    attempt_grade(attempt_id=attempt_id, encoder=encoder)
+    attempts_grade_batch(attempt_id=attempt_id, encoder=encoder)

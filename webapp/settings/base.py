@@ -194,6 +194,9 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "soundpath_cache"}
     }
+# Sessions are read from that shared cache and written through to the database: with Redis, a
+# signed-in page costs one query less (on the embedded default the cache is a table too: no change).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # W001: Django's own RedisCache is not on django-ratelimit's list, but its incr is Redis INCR (atomic).
 # E003: the database cache increments by read-then-write, so requests racing in the same instant may
 # each count once less: on the embedded default the limit can be exceeded by the number of
