@@ -8,6 +8,7 @@ import pytest
 from benchmarks.grader.run import (
     CACHE,
     RANKED,
+    SPLITS,
     MemoEncoder,
     grade_all,
     load_cases,
@@ -34,7 +35,7 @@ def test_labelled_set_is_large_enough():
     assert len(questions) >= 50
     assert sum(c.kind in RANKED for c in cases) >= 150
     assert sum(c.adversarial for c in cases) >= 40
-    held = {c.question for c in cases if c.split in ("held_out", "held_out_2")}
+    held = {c.question for c in cases if c.split != "tune"}
     assert len(held) >= len(questions) // 3
 
 
@@ -66,6 +67,6 @@ def test_second_held_out_part_does_not_fall_below_what_was_measured(by_split):
     assert len(m.adversarial_at_partial) <= 1, m.adversarial_at_partial
 
 
-@pytest.mark.parametrize("split", ["tune", "held_out", "held_out_2"])
+@pytest.mark.parametrize("split", SPLITS)
 def test_off_topic_and_empty_answers_score_zero(by_split, split):
     assert by_split[split].zero_rate == 1.0
