@@ -33,7 +33,7 @@ from quiz.answer_text import (
     is_fragment,
     split_sentences,
 )
-from quiz.polarity import denied_in
+from quiz.polarity import affirmed, denied_in, swapped
 from quiz.textnorm import (
     Quantity,
     contradicts,
@@ -248,7 +248,11 @@ def _grade_point(
         else:
             credit *= 0.5 + 0.5 * len(right) / len(required)
     close = _point_clause(kp, evidence, context) if sim >= params.reversal_close else ""
-    turned = about_it and reversed_claim(kp.text, evidence, close=close)
+    turned = about_it and (
+        reversed_claim(kp.text, evidence, close=close)
+        or swapped(kp.text, evidence)
+        or affirmed(kp.text, evidence)
+    )
     if status != Status.WRONG_NUMBER and (turned or _denies(kp, sim, evidence, params)):
         credit, status = params.wrong_credit, Status.REVERSED
     if status in (Status.COVERED, Status.PARTLY) and credit < 0.5:

@@ -124,3 +124,101 @@ def denied_in(point: str, sentence: str) -> bool:
     overlap = [len(_content(words(c)) & point_words) for c in parts]
     best = max(overlap)
     return any(denies(point, c) for c, n in zip(parts, overlap, strict=True) if n == best)
+
+
+# ---------------------------------------------------------------------------------------------
+# Claims turned round without a negation of their own: the point's two subjects swapped ("FIR
+# uses feedback while IIR only looks at the input"), or a point that denies ("zero-padding does
+# not improve resolution") affirmed ("zero-padding would increase the resolution").
+
+
+# where a point sets two subjects side by side ("FIR …; IIR …", "A …, whereas B …")
+_CONTRAST = re.compile(r";\s+|,?\s+(?:but|while|whereas)\s+")
+
+
+def _subject(tokens: list[str]) -> str:
+    """The first content word of a clause, stemmed ("" when it has none or it is a figure)."""
+    first = next((t for t in tokens if t not in _STOP and not _is_negator(t) and len(t) > 1), "")
+    return _stem(first) if first.isalpha() else ""
+
+
+def _parts(text: str, pattern: re.Pattern = _CLAUSE) -> list[list[str]]:
+    return [tokens for part in pattern.split(text) if part.strip() and (tokens := words(part))]
+
+
+_PRONOUNS = {"them", "they", "their", "its", "this", "these", "those", "that", "he", "she", "we", "you"}
+
+
+def _predicate(tokens: list[str]) -> set[str]:
+    """A clause's content words without its subject's noun phrase ("mel filters are narrow"):
+    the subject and the word right after it, and without pronouns ("Conformer uses them")."""
+    content = [i for i, t in enumerate(tokens) if t not in _STOP and not _is_negator(t) and len(t) > 1]
+    return _content([t for i, t in enumerate(tokens) if i not in content[:2] and t not in _PRONOUNS])
+
+
+def swapped(point: str, sentence: str) -> bool:
+    """The point says one thing of A and another of B ("FIR uses only inputs; IIR uses feedback");
+    the sentence names both and says B's thing of A (or A's of B) and neither's of its own."""
+    parts = _parts(point, _CONTRAST)
+    said = _content(words(sentence))
+    for n, first in enumerate(parts):
+        for second in parts[n + 1 :]:
+            a, b = _subject(first), _subject(second)
+            if not a or not b or a == b or not {a, b} <= said:
+                continue
+            own = {a: _predicate(first) - _content(second), b: _predicate(second) - _content(first)}
+            if not own[a] or not own[b]:
+                continue  # "…; Conformer uses them" says nothing of its own to swap
+            other = {a: own[b], b: own[a]}
+            clauses = [(_subject(c), _content(c)) for c in _parts(sentence)]
+            swaps = [s for s, c in clauses if s in own and c & other[s] and not c & own[s]]
+            kept = [s for s, c in clauses if s in own and c & own[s]]
+            if swaps and not kept:
+                return True
+    return False
+
+
+def affirmed(point: str, sentence: str) -> bool:
+    """The point denies something of its subject with a verb ("zero-padding interpolates the
+    spectrum but does not improve resolution or leakage"); a clause of the sentence with that
+    subject and most words of one denied object ("resolution") says it with no negation before
+    them ("zero-padding would increase the resolution"). "Needs no aligner" is left alone: an
+    answer says "removes the aligner"."""
+    for part in _parts(point):
+        i = _denial_index(part)
+        if i is None or part[i] in _OBJECT_NEGATORS:
+            continue
+        # the part's own subject, or the point's when the part starts at its verb ("… but does not")
+        subject = _subject(part[:i]) if _content(part[:i]) else _subject(words(point))
+        objects = _denied_objects(part[i + 1 :], subject)
+        if subject and objects and any(_says(clause, subject, objects) for clause in _parts(sentence)):
+            return True
+    return False
+
+
+def _denied_objects(after: list[str], subject: str) -> list[set[str]]:
+    """The objects of a denying verb, one set of stems each ("improve resolution or leakage": two)."""
+    words_after = [t for t in after if t not in _STOP - {"or", "and", "nor"} and len(t) > 1][1:]
+    objects, current = [], set()
+    for t in [*words_after, "or"]:
+        if t in ("or", "and", "nor"):
+            objects, current = ([*objects, current] if current else objects), set()
+        elif t.isalpha() and _stem(t) != subject:
+            current.add(_stem(t))
+    return objects
+
+
+def _says(clause: list[str], subject: str, objects: list[set[str]]) -> bool:
+    if clause[0] in _CONDITION_STARTS or subject not in _content(clause):
+        return False
+    for obj in objects:
+        hits = [j for j, t in enumerate(clause) if _stem(t) in obj]
+        if 2 * len({_stem(clause[j]) for j in hits}) <= len(obj):
+            continue  # it must restate the denied object: most of its words
+        # "removes the need for", "may help": a privative or a hedge before them says no more
+        if not any(
+            _is_negator(t) or t in _CANCELLING or t in _HEDGED_BY_PREVIOUS or _stem(t) in _PRIVATIVE
+            for t in clause[: hits[-1]]
+        ):
+            return True
+    return False

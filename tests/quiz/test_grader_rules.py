@@ -6,7 +6,7 @@ import pytest
 
 from quiz.answer_text import find_terms, is_fragment
 from quiz.grading import KeyPointInput, Status, grade_answer
-from quiz.polarity import denied_in
+from quiz.polarity import affirmed, denied_in, swapped
 from quiz.textnorm import Quantity, declared_quantity, normalise, quantities, reversed_claim, same_quantity
 
 
@@ -300,3 +300,88 @@ def test_a_denied_point_counts_as_turned_round_when_the_sentence_matches_it_clos
     )
     assert denied.points[0].status == Status.REVERSED and denied.score == 0.0
     assert stated.points[0].status == Status.COVERED and stated.score == 1.0
+
+
+COMPARISON = "FIR uses only inputs and is always stable; IIR uses feedback."
+MEL = "Mel filters are narrow at low frequencies; linear bins are equally spaced."
+
+
+@pytest.mark.parametrize(
+    ("point", "sentence", "turned"),
+    [
+        (
+            COMPARISON,
+            "FIR filters use feedback from previous outputs while IIR filters only look at the input.",
+            True,
+        ),
+        (MEL, "Mel filters are equally spaced, whereas linear bins are narrow at low frequencies.", True),
+        (
+            COMPARISON,
+            "FIR filters use only the inputs and are always stable, and IIR filters use feedback.",
+            False,
+        ),
+        (
+            COMPARISON,
+            "An FIR filter uses only current and past inputs, so it has no feedback and is always stable.",
+            False,
+        ),
+        (
+            MEL,
+            "Mel filters are narrow at low frequencies and wide at high ones, while linear bins are equally spaced.",
+            False,
+        ),
+        # the second subject says nothing of its own to swap
+        (
+            "Relative encodings generalise across lengths; Conformer uses them.",
+            "Conformer uses relative encodings.",
+            False,
+        ),
+    ],
+)
+def test_two_subjects_swapped_turn_a_comparison_round(point, sentence, turned):
+    assert swapped(point, sentence) is turned
+
+
+DENYING = "Zero-padding interpolates the spectrum but does not improve resolution or leakage."
+
+
+@pytest.mark.parametrize(
+    ("point", "sentence", "turned"),
+    [
+        (DENYING, "Zero-padding the FFT to a larger size would increase the resolution.", True),
+        (DENYING, "Zero-padding gives a cleaner picture of the leakage.", True),
+        (DENYING, "Zero-padding changes neither the resolution nor the leakage.", False),
+        (DENYING, "Zero-padding would not have helped; the resolution is set by the window.", False),
+        (DENYING, "If zero-padding improved resolution, longer FFTs would separate any two tones.", False),
+        (DENYING, "Zero-padding may seem to sharpen the resolution, but it only interpolates.", False),
+        # a denied object has to be restated, not one word of it
+        (
+            "Keep masks so that padding does not create fake frames.",
+            "Padded regions produce frames too.",
+            False,
+        ),
+        # "needs no X" is left to other rules: answers say "removes X"
+        ("The model needs no duration predictor.", "The model removes the duration predictor.", False),
+    ],
+)
+def test_a_point_that_denies_is_turned_round_by_a_clause_that_affirms(point, sentence, turned):
+    assert affirmed(point, sentence) is turned
+
+
+def test_a_swapped_comparison_costs_what_a_reversed_claim_costs():
+    from workers.engines.registry import get_engine
+
+    points = [KeyPointInput(COMPARISON, ("feedback", "always stable"))]
+    encoder = get_engine("sentence-embedding")
+    swapped_answer = grade_answer(
+        "FIR filters use feedback from previous outputs while IIR filters only look at the input.",
+        points,
+        encoder=encoder,
+    )
+    right = grade_answer(
+        "FIR filters use only the inputs and are always stable, while IIR filters use feedback.",
+        points,
+        encoder=encoder,
+    )
+    assert swapped_answer.points[0].status == Status.REVERSED and swapped_answer.score == 0.0
+    assert right.points[0].status == Status.COVERED
