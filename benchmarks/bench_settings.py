@@ -7,7 +7,7 @@ two pages (bench_urls). BENCH_CONFIG picks the stack under test:
 """
 
 from webapp.settings.base import *  # noqa: F403
-from webapp.settings.base import VAR_DIR, env
+from webapp.settings.base import DB_POOL_SIZE, VAR_DIR, database_pool_apply, env
 
 BENCH_CONFIG = env("BENCH_CONFIG", default="postgres")
 DEBUG = False  # the toolbar-free, template-cached path production takes
@@ -20,6 +20,7 @@ if BENCH_CONFIG == "postgres":
     # connections pile up until PostgreSQL refuses clients ("too many clients already" at 50 users in
     # the first run, on a server other developers share). Django's advice for ASGI is 0.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("BENCH_DB_CONN_MAX_AGE", default=0)
+    database_pool_apply(DATABASES["default"], DB_POOL_SIZE)  # webapp.serve's web processes: pooled
     # Database 14: away from the tests' 15 and a developer's 0, so purging the queues harms nobody.
     CELERY_BROKER_URL = env("BENCH_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/14")
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

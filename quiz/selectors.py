@@ -286,15 +286,30 @@ def attempt_for_user(*, attempt_id: int, user) -> Attempt:
     )
 
 
+SETTLED_KEY_SECONDS = 60
+
+
+def attempt_settled_key(attempt_id: int) -> str:
+    """The shared-cache key a worker sets once it has settled an attempt (quiz.services)."""
+    return f"quiz:attempt-settled:{attempt_id}"
+
+
 def attempt_wait_graded(*, attempt_id: int, timeout: float, interval: float = 0.02) -> str:
     """The attempt's status once a worker has graded it, or as it is when `timeout` runs out:
-    lets the answer's POST show the grade at once when the worker is quick (reads only)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        status = Attempt.objects.filter(id=attempt_id).values_list("status", flat=True).first()
-        if status != Attempt.Status.GRADING or time.monotonic() >= deadline:
-            return status
-        time.sleep(interval)
+    lets the answer's POST show the grade at once when the worker is quick. It holds no database
+    connection while it waits — it gives the request's back (to the pool, or closes it) and
+    watches the key the worker sets in the shared cache — so a class answering at once does not
+    take every pooled connection of a web process for seconds; the row is read once, at the end."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    if timeout > 0:
+        if not connection.in_atomic_block:  # the attempt was committed before the wait
+            connection.close()
+        deadline = time.monotonic() + timeout
+        while not cache.get(attempt_settled_key(attempt_id)) and time.monotonic() < deadline:
+            time.sleep(interval)
+    return Attempt.objects.filter(id=attempt_id).values_list("status", flat=True).first()
 
 
 def card_for(*, user, question_id: int) -> Card | None:

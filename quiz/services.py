@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from curriculum.models import Topic
-from quiz import scheduling
+from quiz import scheduling, selectors
 from quiz.models import Attempt, Card, MockInterview, Question
 from webapp.fragments import fragments_invalidate_user
 
@@ -198,6 +199,7 @@ def attempt_grade(*, attempt_id: int, encoder: SentenceEncoder) -> Attempt:
         )
         if attempt.status not in (Attempt.Status.PENDING, Attempt.Status.GRADING):
             return attempt  # settled already: a redelivered message, or graded in another's batch
+        transaction.on_commit(lambda: _announce_settled(attempt))
         if attempt.status == Attempt.Status.PENDING:
             _transcript_take(attempt, analyse_delivery)
         fragments_invalidate_user(user_id=attempt.user_id)  # on commit: the grade is then visible
@@ -248,6 +250,13 @@ def attempts_grade_batch(*, attempt_id: int, encoder: SentenceEncoder) -> Attemp
         except Exception:  # its own message retries it and reports the error there
             log.exception("grading attempt %s alongside %s failed", other_id, attempt_id)
     return graded
+
+
+def _announce_settled(attempt: Attempt) -> None:
+    """Tell a POST waiting for this grade (selectors.attempt_wait_graded) through the shared cache,
+    once the grade is committed; a spoken answer still waiting for its transcript is not settled."""
+    if attempt.status not in (Attempt.Status.PENDING, Attempt.Status.GRADING):
+        cache.set(selectors.attempt_settled_key(attempt.id), 1, selectors.SETTLED_KEY_SECONDS)
 
 
 def _transcript_take(attempt: Attempt, analyse_delivery) -> None:

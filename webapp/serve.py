@@ -28,6 +28,7 @@ from webapp.env import env
 
 UVICORN = str(Path(sys.executable).parent / "uvicorn")
 STOP_TIMEOUT_S = 20
+DB_POOL_SIZE_DEFAULT = 8  # PostgreSQL connections per web process (DB_POOL_SIZE); 3 processes: 24
 
 
 def web_processes_default() -> int:
@@ -104,12 +105,14 @@ def serve(*, host: str, port: int, processes: int, proxy_headers: bool) -> int:
         signal.signal(sig, lambda signum, _frame: stopping.append(signum))
     procs: list[subprocess.Popen] = []
     folder = Path(tempfile.mkdtemp(prefix="soundpath-demos-"))  # mode 0700: this user only
-    pages_env = dict(os.environ)
+    # PostgreSQL connections from a pool in each web process (no effect on SQLite).
+    web_env = {**os.environ, "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", str(DB_POOL_SIZE_DEFAULT))}
+    pages_env = dict(web_env)
     try:
         if settings.DEMOS_ENABLED:
             socket_path = folder / "demos.sock"
             print(f"[soundpath] demo process starting on {socket_path}", flush=True)
-            procs.append(_start(demo_command(socket_path)))
+            procs.append(_start(demo_command(socket_path), env=web_env))
             if not wait_for_socket(procs[0], socket_path, stopping):
                 return 0 if stopping else 1
             pages_env["SOUNDPATH_DEMO_SOCKET"] = str(socket_path)

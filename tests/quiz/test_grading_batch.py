@@ -126,3 +126,31 @@ def test_one_failing_neighbour_does_not_fail_the_batch(encoder, monkeypatch, cap
     neighbour.refresh_from_db()
     assert mine.status == Attempt.Status.GRADED and neighbour.status == Attempt.Status.GRADING
     assert "grading attempt" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answer_post_waits_for_its_grade_without_holding_a_connection(encoder, monkeypatch, settings):
+    """A class answering at once must not hold every pooled connection of a web process while the
+    worker grades: the wait gives its connection back and watches the shared cache instead."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    from quiz import selectors
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    (attempt,) = _submitted(QuestionFactory(kind="free"), ANSWERS[:1])
+    connection_held = []
+
+    def sleep(_seconds):
+        connection_held.append(connection.connection is not None)
+        if len(connection_held) == 2:  # the worker grades meanwhile (here, in this thread)
+            attempts_grade_batch(attempt_id=attempt.id, encoder=encoder)
+            connection.close()
+
+    monkeypatch.setattr("quiz.selectors.time.sleep", sleep)
+
+    status = selectors.attempt_wait_graded(attempt_id=attempt.id, timeout=60)
+
+    assert status == Attempt.Status.GRADED
+    assert connection_held[:2] == [False, False] and len(connection_held) <= 3  # woken by the key

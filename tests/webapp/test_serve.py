@@ -92,3 +92,32 @@ def test_killed_launcher_takes_its_page_processes_with_it():
             shutil.rmtree(private_folder, ignore_errors=True)  # a killed launcher cannot remove it
 
     assert alive == []
+
+
+def _idle_connections_of_others() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND state = 'idle'"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_page_processes_keep_their_postgresql_connections_in_a_pool():
+    """A connection per request would fork a PostgreSQL server process per page view; the launcher
+    gives each web process a pool (DB_POOL_SIZE), so connections outlive the requests that used
+    them, and never more of them than the pools allow."""
+    port = free_port()
+    proc = launcher(port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(proc, base)
+        with httpx.Client(timeout=30) as http:
+            pages = [http.get(f"{base}/roadmap/") for _ in range(20)]
+        assert {page.status_code for page in pages} == {200}
+
+        idle = _idle_connections_of_others()
+    finally:
+        stop_process(proc)
+
+    assert 1 <= idle <= 2 * 8  # two page processes, at most DB_POOL_SIZE (default 8) each

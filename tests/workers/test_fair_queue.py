@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from demos.common import job_wait_text
-from demos.samples import SPEECH_EN
 from tests.factories import UserFactory
+from tests.workers.conftest import speech_upload
 from workers.fair_line import Queued, busy_text, estimated_wait_seconds, fair_order, ordinal, to_release
 from workers.models import InferenceJob, WorkerHeartbeat
 from workers.selectors import job_place, queue_worker_slots
@@ -82,19 +82,6 @@ def test_estimated_wait_shares_the_line_between_workers():
 # --- releasing through the database --------------------------------------------------------------
 
 
-def _upload() -> UploadedInput:
-    data = SPEECH_EN.read_bytes()
-    return UploadedInput("audio", io.BytesIO(data), SPEECH_EN.name, len(data))
-
-
-@pytest.fixture
-def sent(monkeypatch) -> list[str]:
-    """The jobs handed to the broker, in order (recorded instead of sent)."""
-    ids: list[str] = []
-    monkeypatch.setattr("workers.services.job_enqueue", lambda job: ids.append(str(job.id)))
-    return ids
-
-
 @pytest.fixture
 def one_worker(db) -> WorkerHeartbeat:
     return WorkerHeartbeat.objects.create(
@@ -106,7 +93,9 @@ def one_worker(db) -> WorkerHeartbeat:
 def submit(django_capture_on_commit_callbacks):
     def submit_(user, **kwargs) -> InferenceJob:
         with django_capture_on_commit_callbacks(execute=True):
-            return job_submit(user=user, capability="vad", backend="silero", files=[_upload()], **kwargs)
+            return job_submit(
+                user=user, capability="vad", backend="silero", files=[speech_upload()], **kwargs
+            )
 
     return submit_
 

@@ -1,7 +1,6 @@
 """Nothing is lost: duplicate messages are ignored, orphaned and lost jobs are sent again, and a
 broker restarted without persistence still gets every queued job done."""
 
-import io
 import time
 from datetime import timedelta
 
@@ -9,30 +8,17 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from demos.samples import SPEECH_EN
 from tests.factories import UserFactory
 from tests.processes import celery_client_broker, celery_worker_process, private_redis
+from tests.workers.conftest import speech_upload
 from workers.execution import job_attempt_execute
 from workers.models import InferenceJob
-from workers.services import UploadedInput, job_submit, jobs_requeue_stale
-
-
-def _upload() -> UploadedInput:
-    data = SPEECH_EN.read_bytes()
-    return UploadedInput("audio", io.BytesIO(data), SPEECH_EN.name, len(data))
-
-
-@pytest.fixture
-def sent(monkeypatch) -> list[str]:
-    """Records which jobs get (re-)sent to the broker instead of sending them."""
-    ids: list[str] = []
-    monkeypatch.setattr("workers.services.job_enqueue", lambda job: ids.append(str(job.id)))
-    return ids
+from workers.services import job_submit, jobs_requeue_stale
 
 
 @pytest.mark.django_db
 def test_duplicate_message_for_a_job_a_live_worker_holds_is_ignored(learner, sent):
-    job = job_submit(user=learner, capability="vad", files=[_upload()])
+    job = job_submit(user=learner, capability="vad", files=[speech_upload()])
     InferenceJob.objects.filter(id=job.id).update(status="running", attempts=1, heartbeat_at=timezone.now())
 
     job_attempt_execute(job_id=str(job.id))
@@ -43,7 +29,7 @@ def test_duplicate_message_for_a_job_a_live_worker_holds_is_ignored(learner, sen
 
 @pytest.mark.django_db
 def test_job_with_a_stopped_heartbeat_is_taken_over(learner, sent, settings):
-    job = job_submit(user=learner, capability="vad", backend="silero", files=[_upload()])
+    job = job_submit(user=learner, capability="vad", backend="silero", files=[speech_upload()])
     silent_since = timezone.now() - timedelta(seconds=4 * settings.JOB_HEARTBEAT_SECONDS)
     InferenceJob.objects.filter(id=job.id).update(status="running", attempts=1, heartbeat_at=silent_since)
 
@@ -58,10 +44,10 @@ def test_sweeper_resends_lost_queued_and_orphaned_running_jobs_only(learner, sen
     settings.JOB_MAX_CONCURRENT_PER_USER = 10
     now = timezone.now()
     long_ago = now - timedelta(seconds=settings.JOB_REQUEUE_AFTER_SECONDS + 5)
-    lost = job_submit(user=learner, capability="vad", files=[_upload()])
-    fresh = job_submit(user=learner, capability="vad", files=[_upload()])
-    orphan = job_submit(user=learner, capability="vad", files=[_upload()])
-    alive = job_submit(user=learner, capability="vad", files=[_upload()])
+    lost = job_submit(user=learner, capability="vad", files=[speech_upload()])
+    fresh = job_submit(user=learner, capability="vad", files=[speech_upload()])
+    orphan = job_submit(user=learner, capability="vad", files=[speech_upload()])
+    alive = job_submit(user=learner, capability="vad", files=[speech_upload()])
     sent.clear()
     InferenceJob.objects.filter(id=lost.id).update(created_at=long_ago, dispatched_at=long_ago)
     InferenceJob.objects.filter(id=orphan.id).update(status="running", heartbeat_at=long_ago)
@@ -82,8 +68,10 @@ def test_jobs_queued_when_the_broker_restarts_without_persistence_all_finish(lea
     with private_redis() as (broker, restart), celery_client_broker(broker):
         # No worker known yet: each learner's first job goes to the broker, a second waits in the database.
         learners = [learner, UserFactory(), UserFactory()]
-        jobs = [job_submit(user=u, capability="vad", backend="silero", files=[_upload()]) for u in learners]
-        waiting = job_submit(user=learner, capability="vad", backend="silero", files=[_upload()])
+        jobs = [
+            job_submit(user=u, capability="vad", backend="silero", files=[speech_upload()]) for u in learners
+        ]
+        waiting = job_submit(user=learner, capability="vad", backend="silero", files=[speech_upload()])
         time.sleep(0.5)  # the messages are in Redis now, and no worker is running
         restart()  # no persistence: every queued message is gone
         quick = {"JOB_REQUEUE_AFTER_SECONDS": "2"}

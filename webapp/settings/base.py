@@ -93,6 +93,20 @@ TEMPLATES = [
 # rollback journal every reader waits for it), and synchronous=NORMAL is WAL's safe pairing (a power
 # cut may lose the last commits, never corrupt the file).
 SQLITE_BUSY_TIMEOUT_S = env.int("SQLITE_BUSY_TIMEOUT_S", default=20)
+# A pool of connections per process (psycopg_pool, Django's "pool" option) instead of a new
+# PostgreSQL connection, and server process, for every request: the web server turns it on for
+# its page and demo processes (webapp/serve.py); 0 (no pool) elsewhere, above all in Celery's
+# prefork workers, whose children would inherit the parent's pool across fork().
+DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=0)
+
+
+def database_pool_apply(database: dict, size: int) -> None:
+    """Give a PostgreSQL database `size` pooled connections per process (none when 0)."""
+    if size > 0 and database["ENGINE"] == "django.db.backends.postgresql":
+        database["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django refuses both
+        database.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": size, "timeout": 10}
+
+
 _sqlite_default = f"sqlite:///{VAR_DIR / 'soundpath.sqlite3'}"
 DATABASES = {"default": env.db("DATABASE_URL", default=_sqlite_default)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -106,6 +120,7 @@ else:
     # (one per thread) until PostgreSQL refuses new ones; measured in benchmarks/RESULTS.md.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    database_pool_apply(DATABASES["default"], DB_POOL_SIZE)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

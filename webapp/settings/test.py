@@ -4,10 +4,11 @@ import tempfile
 from pathlib import Path
 
 from webapp.settings.base import *  # noqa: F403
-from webapp.settings.base import env
+from webapp.settings.base import DB_POOL_SIZE, database_pool_apply, env
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/soundpath")}
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_soundpath")}
+database_pool_apply(DATABASES["default"], DB_POOL_SIZE)  # the web server's processes, as in base
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="django-db")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}  # noqa: F405 - Redis here
