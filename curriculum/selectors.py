@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from curriculum.models import CheckAnswer, Phase, Resource, Topic, TopicProgress
+from webapp.fragments import site_value_get_or_compute
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,27 @@ def topic_for_page(*, slug: str) -> Topic:
         )
         .get(slug=slug)
     )
+
+
+@dataclass(frozen=True)
+class TopicPageShared:
+    """What a topic page shows every visitor alike: the topic (phase, resources, prerequisites and
+    what it unlocks loaded) and its question count."""
+
+    topic: Topic
+    question_count: int
+
+
+def topic_page_shared(*, slug: str) -> TopicPageShared:
+    """Kept in the shared cache until the next curriculum or question-bank import (the site's
+    token): five of a topic page's queries, the same for every learner. An unknown slug raises
+    Topic.DoesNotExist and caches nothing."""
+
+    def compute() -> TopicPageShared:
+        topic = topic_for_page(slug=slug)
+        return TopicPageShared(topic, topic_question_count(topic=topic))
+
+    return site_value_get_or_compute(name=f"topic-page:{slug}", compute=compute)
 
 
 def resources_by_kind(*, topic: Topic) -> list[tuple[str, list[Resource]]]:

@@ -53,9 +53,10 @@ def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        topic = selectors.topic_for_page(slug=slug)
+        shared = selectors.topic_page_shared(slug=slug)
     except Topic.DoesNotExist as exc:
         raise Http404("No such topic") from exc
+    topic = shared.topic
     prerequisites = list(topic.prerequisites.all())
     status = selectors.user_status_by_topic(user=request.user, topics=[topic, *prerequisites])
     context = {
@@ -65,7 +66,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "unlocks": list(topic.unlocks.all()),
         "resource_groups": selectors.resources_by_kind(topic=topic),
         "demos": [(d, demo_is_mounted(d.slug)) for d in (demo_link(s) for s in topic.demos) if d],
-        "question_count": selectors.topic_question_count(topic=topic),
+        "question_count": shared.question_count,
         "predictions": selectors.topic_prediction_evidence(topic=topic, user=request.user),
         "checks": selectors.topic_checks(topic=topic, user=request.user),
         "written": selectors.topic_written_evidence(topic=topic, user=request.user),

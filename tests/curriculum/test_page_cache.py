@@ -207,3 +207,49 @@ def test_phase_shows_mastery_won_after_it_was_cached(client, learner, django_cap
 
     assert attempt.passed
     assert "Mastered" in _phase_page(client, topic.phase)
+
+
+def _topic(client, slug: str) -> str:
+    response = client.get(reverse("curriculum:topic", args=[slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_topic_page_takes_its_shared_parts_from_the_cache(client, learner, phase_with_topics):
+    _, topics = phase_with_topics
+    client.force_login(learner)
+    _topic(client, topics[0].slug)
+
+    with CaptureQueriesContext(connection) as warm:
+        page = _topic(client, topics[0].slug)
+
+    shared_tables = ('FROM "curriculum_topic" ', '"curriculum_resource"', '"quiz_question"')
+    assert topics[0].title in page
+    assert [q["sql"] for q in warm.captured_queries if any(t in q["sql"] for t in shared_tables)] == []
+
+
+def test_topic_page_shows_a_body_imported_after_it_was_cached(
+    client, learner, content, django_capture_on_commit_callbacks
+):
+    curriculum_import(content_dir=content.root)
+    client.force_login(learner)
+    assert "Because." in _topic(client, "sampling")
+
+    content.topic("sampling", "basics", 1, body="## Why\nNyquist, rewritten.")
+    with django_capture_on_commit_callbacks(execute=True):
+        curriculum_import(content_dir=content.root)
+
+    page = _topic(client, "sampling")
+    assert "Nyquist, rewritten." in page and "Because." not in page
+
+
+def test_topic_page_keeps_each_learners_progress_its_own(
+    client, learner, other_learner, phase_with_topics, django_capture_on_commit_callbacks
+):
+    _, topics = phase_with_topics
+    client.force_login(learner)
+    _mark(client, topics[0], "done", django_capture_on_commit_callbacks)
+    assert "Status: <strong>Done</strong>" in _topic(client, topics[0].slug)
+
+    client.force_login(other_learner)
+    assert "Status: <strong>Not started</strong>" in _topic(client, topics[0].slug)

@@ -81,8 +81,11 @@ def test_phase_page_lists_topics_with_status(
 
 
 def test_topic_page_renders_body_resources_by_kind_prerequisites_and_demos(
-    client, django_assert_max_num_queries, monkeypatch
+    client, django_assert_max_num_queries, monkeypatch, settings
 ):
+    # A cache outside the database: the page's own queries, cold (its shared parts get cached).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # a process-wide cache: nothing from an earlier test
     monkeypatch.setattr("demos.registry.DEMO_BUILDERS", {"fundamentals": "demos.fundamentals:build"})
     basics = TopicFactory(title="Sampling basics")
     topic = TopicFactory(
@@ -112,6 +115,7 @@ def test_topic_page_renders_body_resources_by_kind_prerequisites_and_demos(
     )
     assert "This demo is not available on this server yet" in html  # asr is not mounted in this test
     assert "0 interview questions" in html
+    cache.clear()  # and nothing left for a later one
 
 
 def test_unknown_topic_is_404(client):
