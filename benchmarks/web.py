@@ -262,8 +262,8 @@ def measure_config(config: str) -> dict:
 NOTES = {
     "embedded": "make run's defaults: SQLite (WAL, busy timeout) in its own var folder, the database-backed "
     "shared cache, the SQLite-backed broker (no worker running: a quiz answer is queued, not graded)",
-    "postgres": "PostgreSQL on loopback, a pool of 8 connections per web process (DB_POOL_SIZE, as webapp.serve "
-    "sets it), Redis for the broker (database 14) and the shared "
+    "postgres": "PostgreSQL on loopback, a pool of 8 connections per web process (DB_POOL_SIZE=8), "
+    "Redis for the broker (database 14) and the shared "
     "cache (BENCH_CACHE_URL, default database 13; no worker running: a quiz answer is queued, not graded)",
 }
 
@@ -282,6 +282,8 @@ def main() -> None:
         env = {**os.environ, "BENCH_CONFIG": config}
         if config == "embedded":
             env["SOUNDPATH_VAR_DIR"] = str(ROOT / "var" / "bench-embedded")
+        else:
+            env.setdefault("DB_POOL_SIZE", "8")  # the web processes' pool (README: DB_POOL_SIZE)
         done = subprocess.run([sys.executable, "-m", "benchmarks.web"], cwd=ROOT, env=env)
         if done.returncode != 0:
             configs[config] = {

@@ -28,7 +28,6 @@ from webapp.env import env
 
 UVICORN = str(Path(sys.executable).parent / "uvicorn")
 STOP_TIMEOUT_S = 20
-DB_POOL_SIZE_DEFAULT = 8  # PostgreSQL connections per web process (DB_POOL_SIZE); 3 processes: 24
 
 
 def web_processes_default() -> int:
@@ -105,8 +104,7 @@ def serve(*, host: str, port: int, processes: int, proxy_headers: bool) -> int:
         signal.signal(sig, lambda signum, _frame: stopping.append(signum))
     procs: list[subprocess.Popen] = []
     folder = Path(tempfile.mkdtemp(prefix="soundpath-demos-"))  # mode 0700: this user only
-    # PostgreSQL connections from a pool in each web process (no effect on SQLite).
-    web_env = {**os.environ, "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", str(DB_POOL_SIZE_DEFAULT))}
+    web_env = dict(os.environ)  # DB_POOL_SIZE, when set, gives each web process a pool
     pages_env = dict(web_env)
     try:
         if settings.DEMOS_ENABLED:

@@ -23,8 +23,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 WAIT_S = 120  # a safety net on a loaded machine, not a timing check
 
 
-def launcher(port: int) -> subprocess.Popen:
-    env = process_env(db_name=connection.settings_dict["NAME"], DEMOS_ENABLED="false")
+def launcher(port: int, **extra_env: str) -> subprocess.Popen:
+    env = process_env(db_name=connection.settings_dict["NAME"], DEMOS_ENABLED="false", **extra_env)
     cmd = [
         sys.executable,
         "-m",
@@ -104,11 +104,11 @@ def _idle_connections_of_others() -> int:
 
 
 def test_page_processes_keep_their_postgresql_connections_in_a_pool():
-    """A connection per request would fork a PostgreSQL server process per page view; the launcher
-    gives each web process a pool (DB_POOL_SIZE), so connections outlive the requests that used
-    them, and never more of them than the pools allow."""
+    """A connection per request forks a PostgreSQL server process per page view; with DB_POOL_SIZE
+    each web process keeps a pool, so connections outlive the requests that used them, and never
+    more of them than the pools allow."""
     port = free_port()
-    proc = launcher(port)
+    proc = launcher(port, DB_POOL_SIZE="8")
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(proc, base)
@@ -120,4 +120,4 @@ def test_page_processes_keep_their_postgresql_connections_in_a_pool():
     finally:
         stop_process(proc)
 
-    assert 1 <= idle <= 2 * 8  # two page processes, at most DB_POOL_SIZE (default 8) each
+    assert 1 <= idle <= 2 * 8  # two page processes, at most DB_POOL_SIZE each

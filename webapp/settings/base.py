@@ -94,9 +94,11 @@ TEMPLATES = [
 # cut may lose the last commits, never corrupt the file).
 SQLITE_BUSY_TIMEOUT_S = env.int("SQLITE_BUSY_TIMEOUT_S", default=20)
 # A pool of connections per process (psycopg_pool, Django's "pool" option) instead of a new
-# PostgreSQL connection, and server process, for every request: the web server turns it on for
-# its page and demo processes (webapp/serve.py); 0 (no pool) elsewhere, above all in Celery's
-# prefork workers, whose children would inherit the parent's pool across fork().
+# PostgreSQL connection, and server process, for every request: twice the pages a second on the
+# postgres benchmark. Off by default: a database that vanishes without closing its connections
+# (a network partition) leaves pooled requests waiting instead of answering 503 at once
+# (tests/faults/test_database_outage.py). Never for Celery's prefork workers, whose children would
+# inherit the parent's pool across fork(): set it for the web server only.
 DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=0)
 
 
