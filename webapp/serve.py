@@ -104,13 +104,12 @@ def serve(*, host: str, port: int, processes: int, proxy_headers: bool) -> int:
         signal.signal(sig, lambda signum, _frame: stopping.append(signum))
     procs: list[subprocess.Popen] = []
     folder = Path(tempfile.mkdtemp(prefix="soundpath-demos-"))  # mode 0700: this user only
-    web_env = dict(os.environ)  # DB_POOL_SIZE, when set, gives each web process a pool
-    pages_env = dict(web_env)
+    pages_env = dict(os.environ)
     try:
         if settings.DEMOS_ENABLED:
             socket_path = folder / "demos.sock"
             print(f"[soundpath] demo process starting on {socket_path}", flush=True)
-            procs.append(_start(demo_command(socket_path), env=web_env))
+            procs.append(_start(demo_command(socket_path)))
             if not wait_for_socket(procs[0], socket_path, stopping):
                 return 0 if stopping else 1
             pages_env["SOUNDPATH_DEMO_SOCKET"] = str(socket_path)

@@ -14,9 +14,3 @@ def test_no_quiz_module_looks_up_an_engine():
     )
 
     assert lookups == []
-
-
-def test_the_grading_task_declares_the_sentence_encoder():
-    from quiz.tasks import GRADING_NEEDS
-
-    assert [need.capability for need in GRADING_NEEDS] == ["sentence-embedding"]
