@@ -66,7 +66,13 @@ def optimiser_paths():
 
 
 def _overfit_curves(steps: int = 4000) -> tuple[np.ndarray, np.ndarray]:
-    """Train a 1-64-1 tanh MLP with full-batch Adam on 16 noisy points; return train and val MSE."""
+    """Train a 1-64-1 tanh MLP with full-batch gradient descent and momentum on 16 noisy points;
+    return train and val MSE per step.
+
+    Not Adam: Adam divides by the root of tiny squared gradients, so near convergence it magnifies
+    the last-bit differences between CPUs' vectorised tanh into visibly different curves (a 1e-15
+    nudge of one weight moved the plotted loss by 6 %). Momentum is contractive here: the same nudge
+    stays at 1e-15, so every machine draws the same figure."""
     rng = np.random.default_rng(0)
     x_train = np.sort(rng.uniform(-1, 1, 16))[:, None]
     x_val = rng.uniform(-1, 1, 200)[:, None]
@@ -77,10 +83,9 @@ def _overfit_curves(steps: int = 4000) -> tuple[np.ndarray, np.ndarray]:
     y_train = target(x_train) + 0.3 * rng.standard_normal(x_train.shape)
     y_val = target(x_val) + 0.3 * rng.standard_normal(x_val.shape)
     params = [rng.normal(0, 2.0, (1, 64)), np.zeros(64), rng.normal(0, 0.3, (64, 1)), np.zeros(1)]
-    moments = [np.zeros_like(p) for p in params]
-    squares = [np.zeros_like(p) for p in params]
+    velocities = [np.zeros_like(p) for p in params]
     train_loss, val_loss = [], []
-    for t in range(1, steps + 1):
+    for _ in range(steps):
         w1, b1, w2, b2 = params
         h = np.tanh(x_train @ w1 + b1)
         err = h @ w2 + b2 - y_train
@@ -91,11 +96,8 @@ def _overfit_curves(steps: int = 4000) -> tuple[np.ndarray, np.ndarray]:
         d_h = (d_out @ w2.T) * (1 - h**2)
         grads = [x_train.T @ d_h, d_h.sum(0), h.T @ d_out, d_out.sum(0)]
         for i, g in enumerate(grads):
-            moments[i] = 0.9 * moments[i] + 0.1 * g
-            squares[i] = 0.999 * squares[i] + 0.001 * g**2
-            params[i] = params[i] - 0.01 * (moments[i] / (1 - 0.9**t)) / (
-                np.sqrt(squares[i] / (1 - 0.999**t)) + 1e-8
-            )
+            velocities[i] = 0.9 * velocities[i] - 0.05 * g
+            params[i] = params[i] + velocities[i]
     return np.array(train_loss), np.array(val_loss)
 
 
@@ -106,24 +108,25 @@ def loss_curves():
     train, val = _overfit_curves()
     best = int(val.argmin())
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
-    # Every 40th step: under matplotlib's 128-vertex threshold, so no path simplification, whose
-    # choice of vertices would follow the CPU's last-bit differences in 4000 steps of training.
-    steps = np.arange(1, train.size + 1)[::40]
-    ax.plot(steps, train[::40], label="training MSE (16 points)", color="tab:blue")
-    ax.plot(steps, val[::40], label="validation MSE (200 points)", color="tab:orange")
+    # About 100 log-spaced steps: the early minimum stays visible, and under matplotlib's 128-vertex
+    # threshold no path simplification (whose choice of vertices follows the data's last bits) runs.
+    steps = np.unique(np.geomspace(1, train.size, 100).astype(int))
+    ax.plot(steps, train[steps - 1], label="training MSE (16 points)", color="tab:blue")
+    ax.plot(steps, val[steps - 1], label="validation MSE (200 points)", color="tab:orange")
     ax.axvline(best + 1, color="0.3", ls="--", lw=1)
     ax.annotate(
         f"early stop: step {best + 1}, val {val[best]:.3f}",
         xy=(best + 1, val[best]),
-        xytext=(best + 400, val[best] + 0.25),
+        xytext=((best + 1) * 4, val[best] * 2.2),
         arrowprops={"arrowstyle": "->"},
         fontsize=9,
     )
+    ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("full-batch Adam step")
+    ax.set_xlabel("full-batch gradient-descent step (momentum 0.9), log scale")
     ax.set_ylabel("mean squared error")
     ax.set_title(f"A 64-unit MLP fits noise: final train {train[-1]:.3f}, final val {val[-1]:.3f}")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="lower left")
     return fig
 
 
