@@ -238,6 +238,7 @@ def check_answer_record(*, user, topic: Topic, question: int, attempt: str, reve
     plain_question = re.sub(r"<[^>]+>", " ", topic.check_questions[question])
     try:
         with transaction.atomic():
+            fragments_invalidate_user(user_id=user.pk)  # their topic page shows it
             return CheckAnswer.objects.create(
                 user=user,
                 topic=topic,

@@ -15,7 +15,7 @@ from curriculum.demo_links import demo_is_mounted, demo_link
 from curriculum.models import Phase, Topic
 from curriculum.notebook_pages import notebook_path
 from curriculum.search import topic_search
-from webapp.fragments import fragment_get_or_render
+from webapp.fragments import CSRF_STAND_IN, fragment_csrf_fill, fragment_get_or_render
 
 
 def roadmap(request: HttpRequest) -> HttpResponse:
@@ -57,21 +57,34 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Topic.DoesNotExist as exc:
         raise Http404("No such topic") from exc
     topic = shared.topic
-    prerequisites = list(topic.prerequisites.all())
-    status = selectors.user_status_by_topic(user=request.user, topics=[topic, *prerequisites])
-    context = {
-        "topic": topic,
-        "status": status.get(topic.id),
-        "prerequisites": [(p, status.get(p.id)) for p in prerequisites],
-        "unlocks": list(topic.unlocks.all()),
-        "resource_groups": selectors.resources_by_kind(topic=topic),
-        "demos": [(d, demo_is_mounted(d.slug)) for d in (demo_link(s) for s in topic.demos) if d],
-        "question_count": shared.question_count,
-        "predictions": selectors.topic_prediction_evidence(topic=topic, user=request.user),
-        "checks": selectors.topic_checks(topic=topic, user=request.user),
-        "written": selectors.topic_written_evidence(topic=topic, user=request.user),
-    }
-    return render(request, "curriculum/topic.html", context)
+    demos = [(d, demo_is_mounted(d.slug)) for d in (demo_link(s) for s in topic.demos) if d]
+
+    def render_body() -> str:
+        prerequisites = list(topic.prerequisites.all())
+        status = selectors.user_status_by_topic(user=request.user, topics=[topic, *prerequisites])
+        context = {
+            "topic": topic,
+            "status": status.get(topic.id),
+            "prerequisites": [(p, status.get(p.id)) for p in prerequisites],
+            "unlocks": list(topic.unlocks.all()),
+            "resource_groups": selectors.resources_by_kind(topic=topic),
+            "demos": demos,
+            "question_count": shared.question_count,
+            "predictions": selectors.topic_prediction_evidence(topic=topic, user=request.user),
+            "checks": selectors.topic_checks(topic=topic, user=request.user),
+            "written": selectors.topic_written_evidence(topic=topic, user=request.user),
+            "csrf_token": CSRF_STAND_IN,  # the body is kept: each response fills in its own token
+        }
+        return render_to_string("curriculum/_topic_body.html", context, request=request)
+
+    # The learner's status, evidence and written checks: kept per learner until any of them (or
+    # the curriculum) changes; which demos this server runs is part of the key.
+    available = "+".join(d.slug for d, mounted in demos if mounted) or "-"
+    body = fragment_get_or_render(
+        name="topic", user=request.user, render=render_body, parts=(slug, available)
+    )
+    context = {"topic": topic, "demos": demos, "body": mark_safe(fragment_csrf_fill(body, request))}
+    return render(request, "curriculum/topic.html", context)  # the body is HTML we rendered
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -56,7 +56,9 @@ def _owner_scope(user) -> str:
     return f"user:{user.pk}" if user.is_authenticated else "anonymous"
 
 
-def fragment_get_or_render(*, name: str, user, render: Callable[[], str], parts: tuple = ()) -> str:
+def fragment_get_or_render(
+    *, name: str, user, render: Callable[[], str], parts: tuple = (), timeout: int = FRAGMENT_TIMEOUT_S
+) -> str:
     """The cached HTML of `name` for this user (and `parts`, such as a slug), else `render()`'s,
     stored. The tokens are read before rendering: a change committed meanwhile bumps them, so a page
     rendered from older data lands under a key nobody reads again."""
@@ -66,8 +68,27 @@ def fragment_get_or_render(*, name: str, user, render: Callable[[], str], parts:
     html = cache.get(key)
     if html is None:
         html = render()
-        cache.set(key, html, FRAGMENT_TIMEOUT_S)
+        cache.set(key, html, timeout)
     return html
+
+
+# A cached body with a form must not carry the CSRF token of the request that rendered it: the
+# learner's token changes when they sign in again, and a stale one fails every POST with a 403.
+# The body is rendered with this stand-in, which `{% csrf_token %}` prints as a hidden input, and
+# each response puts the live token in its place. Only that whole tag is replaced: text a user
+# typed is escaped in the body, so it can never produce the tag itself.
+CSRF_STAND_IN = "csrf-token-stand-in"
+_CSRF_STAND_IN_TAG = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_STAND_IN}">'
+
+
+def fragment_csrf_fill(html: str, request) -> str:
+    """`html` rendered with `csrf_token=CSRF_STAND_IN`, with this request's token in its forms."""
+    if _CSRF_STAND_IN_TAG not in html:
+        return html
+    from django.middleware.csrf import get_token
+
+    live = f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'
+    return html.replace(_CSRF_STAND_IN_TAG, live)
 
 
 def site_value_get_or_compute(*, name: str, compute: Callable[[], object]) -> object:

@@ -12,8 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from curriculum.models import Topic
@@ -21,6 +23,7 @@ from quiz import selectors, services
 from quiz.charts import chart_summary, score_chart_svg
 from quiz.forms import AnswerForm, OptionsForm, QuizSetupForm, RatingForm
 from quiz.models import Attempt, Level, Question
+from webapp.fragments import fragment_get_or_render
 
 SESSION_KEY = "quiz_set"
 SET_INFO_KEY = "quiz_set_info"
@@ -75,15 +78,27 @@ def _seconds_from_token(token: str, question_id: int) -> int | None:
     return seconds if data.get("q") == question_id and 0 <= seconds <= MAX_SECONDS else None
 
 
+# Due counts and predicted recall move with the clock, not only with the learner's answers: the
+# practice page's kept body is renewed each minute as well as after every change to their answers.
+HOME_BODY_SECONDS = 60
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "retention": selectors.retention_stats(user=request.user),
-        "levels": selectors.readiness_by_level(user=request.user),
-        "recent": selectors.attempts_for_history(user=request.user, limit=5),
-        "open_mock": selectors.mock_open_for_user(user=request.user),
-    }
-    return render(request, "quiz/home.html", context)
+    def render_body() -> str:
+        context = {
+            "retention": selectors.retention_stats(user=request.user),
+            "levels": selectors.readiness_by_level(user=request.user),
+            "recent": selectors.attempts_for_history(user=request.user, limit=5),
+            "open_mock": selectors.mock_open_for_user(user=request.user),
+        }
+        return render_to_string("quiz/_home_body.html", context, request=request)
+
+    minute = int(time.time() // HOME_BODY_SECONDS)
+    body = fragment_get_or_render(
+        name="practice", user=request.user, render=render_body, parts=(minute,), timeout=2 * HOME_BODY_SECONDS
+    )
+    return render(request, "quiz/home.html", {"body": mark_safe(body)})  # HTML we rendered
 
 
 # ---------------------------------------------------------------------------------------------

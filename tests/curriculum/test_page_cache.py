@@ -196,6 +196,7 @@ def test_phase_shows_mastery_won_after_it_was_cached(client, learner, django_cap
     topic = TopicFactory(slug="beat-tracking-melody", phase=PhaseFactory(slug="music-ai-test"))
     client.force_login(learner)
     assert "Mastered" not in _phase_page(client, topic.phase)
+    assert "Mastered" not in _topic(client, topic.slug)
     with django_capture_on_commit_callbacks(execute=False):  # scored here below, not sent to a worker
         client.post(
             reverse("challenges:submit", args=["beat-tracking"]),
@@ -207,6 +208,7 @@ def test_phase_shows_mastery_won_after_it_was_cached(client, learner, django_cap
 
     assert attempt.passed
     assert "Mastered" in _phase_page(client, topic.phase)
+    assert "Mastered" in _topic(client, topic.slug)
 
 
 def _topic(client, slug: str) -> str:
@@ -253,3 +255,106 @@ def test_topic_page_keeps_each_learners_progress_its_own(
 
     client.force_login(other_learner)
     assert "Status: <strong>Not started</strong>" in _topic(client, topics[0].slug)
+
+
+CHECKS_BODY = """## Idea
+Blank symbols let CTC align.
+
+## Check yourself
+- Why does CTC need a blank?
+
+## Worked answers
+### 1. Why a blank
+Without it a doubled letter could not be told from one long letter.
+"""
+WRITTEN = "Because repeated frames merge, so a blank has to keep two equal letters apart in the output."
+
+
+@pytest.fixture
+def topic_with_check(content, db):
+    content.topic("ctc", "speech", 1, body=CHECKS_BODY)
+    curriculum_import(content_dir=content.root)
+    return "ctc"
+
+
+def _check(client, slug: str, capture) -> None:
+    with capture(execute=True):
+        response = client.post(reverse("curriculum:topic_check", args=[slug, 0]), {"attempt": WRITTEN})
+    assert response.status_code == 302
+
+
+def test_topic_page_shows_a_check_answer_written_after_it_was_cached(
+    client, learner, topic_with_check, django_capture_on_commit_callbacks
+):
+    client.force_login(learner)
+    assert 'name="attempt"' in _topic(client, topic_with_check)
+
+    _check(client, topic_with_check, django_capture_on_commit_callbacks)
+    page = _topic(client, topic_with_check)
+
+    assert WRITTEN in page and "could not be told from one long letter" in page
+    assert 'name="attempt"' not in page
+
+
+def test_topic_page_never_shows_one_learners_check_answer_to_another_or_a_visitor(
+    client, learner, other_learner, topic_with_check, django_capture_on_commit_callbacks
+):
+    client.force_login(learner)
+    _check(client, topic_with_check, django_capture_on_commit_callbacks)
+    assert WRITTEN in _topic(client, topic_with_check)
+
+    client.force_login(other_learner)
+    other = _topic(client, topic_with_check)
+    client.logout()
+    visitor = _topic(client, topic_with_check)
+
+    for page in (other, visitor):
+        assert WRITTEN not in page and "could not be told from one long letter" not in page
+    assert 'name="attempt"' in other and "Sign in</a> to write your answer" in visitor
+
+
+def _progress_form_token(page: str, slug: str) -> str:
+    import re
+
+    action = re.escape(reverse("curriculum:topic_progress", args=[slug]))
+    found = re.search(
+        action + r'"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page
+    )
+    assert found, "the progress form carries a token"
+    return found.group(1)
+
+
+def test_a_cached_topic_body_carries_each_requests_own_csrf_token(learner, topic_with_check):
+    """Signing in again gives the learner a new CSRF secret: the kept body must not post the old one."""
+    from django.test import Client
+
+    from webapp.fragments import CSRF_STAND_IN
+
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(learner)
+    _topic(first, topic_with_check)  # the body is now kept for this learner
+
+    second = Client(enforce_csrf_checks=True)  # another browser: another CSRF cookie
+    second.force_login(learner)
+    page = _topic(second, topic_with_check)
+    token = _progress_form_token(page, topic_with_check)
+    response = second.post(
+        reverse("curriculum:topic_progress", args=[topic_with_check]),
+        {"status": "started", "csrfmiddlewaretoken": token},
+    )
+
+    assert CSRF_STAND_IN not in page
+    assert response.status_code == 302  # a stale token would be refused with 403
+
+
+def test_csrf_fill_replaces_only_the_stand_in_tag_never_typed_text():
+    from django.test import RequestFactory
+
+    from webapp.fragments import CSRF_STAND_IN, fragment_csrf_fill
+
+    tag = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_STAND_IN}">'
+    typed = f"<blockquote>{CSRF_STAND_IN} &lt;input value=&quot;{CSRF_STAND_IN}&quot;&gt;</blockquote>"
+    filled = fragment_csrf_fill(f"<form>{tag}</form>{typed}", RequestFactory().get("/"))
+
+    assert tag not in filled and typed in filled
+    assert filled.count('name="csrfmiddlewaretoken"') == 1

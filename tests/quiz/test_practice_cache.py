@@ -54,3 +54,71 @@ def test_readiness_from_the_shared_bank_is_each_learners_own(
 
     assert "No mid-level questions answered yet" not in mine
     assert "No mid-level questions answered yet" in theirs
+
+
+# The practice page's own body (quiz.views.practice.home), kept per learner.
+
+
+def _home(client) -> str:
+    response = client.get(reverse("quiz:home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_practice_page_shows_each_learner_only_their_own_answers(client, learner, other_learner):
+    from tests.quiz.factories import AttemptFactory, QuestionFactory
+
+    AttemptFactory(user=learner, question=QuestionFactory(prompt="Why does a 9 kHz tone alias?"))
+    client.force_login(learner)
+    mine = _home(client)
+    client.force_login(other_learner)
+    theirs = _home(client)
+
+    assert "Why does a 9 kHz tone alias?" in mine and "Recent answers" in mine
+    assert "Why does a 9 kHz tone alias?" not in theirs and "Recent answers" not in theirs
+
+
+def test_practice_page_shows_an_answer_given_after_it_was_cached(
+    client, learner, bank, bank_topics, django_capture_on_commit_callbacks
+):
+    from quiz.models import Question
+    from quiz.services import attempt_options_submit, attempt_submit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        question_bank_import(content_dir=bank.root)
+    question = Question.objects.get(slug="nyquist-alias")
+    client.force_login(learner)
+    assert "Recent answers" not in _home(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = attempt_submit(user=learner, question=question, mode="quiz")
+        correct = question.options.get(correct=True)
+        attempt_options_submit(attempt=attempt, user=learner, option_ids=[correct.id])
+    page = _home(client)
+
+    assert "Recent answers" in page and question.prompt[:40] in page
+    assert "of 1 question you have met" in page
+
+
+def test_practice_page_due_counts_follow_the_clock(client, learner, monkeypatch):
+    """No answer changes between the two views, only the time: the kept body is not shown past its minute."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quiz.views import practice
+    from tests.quiz.factories import CardFactory
+
+    start = timezone.now()
+    CardFactory(user=learner, due=start + timedelta(seconds=90))
+    client.force_login(learner)
+    before = _home(client)
+
+    later = start + timedelta(seconds=150)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(practice.time, "time", lambda: later.timestamp())
+    after = _home(client)
+
+    assert ": 0 now, the rest later today" in before
+    assert ": 1 now, the rest later today" not in before
+    assert ": 1 now" in after
