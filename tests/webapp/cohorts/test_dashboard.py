@@ -46,7 +46,7 @@ def test_progress_grid_counts_done_topics_per_phase(client, owner, cohort, membe
     assert [(c.done, c.started, c.total) for c in row.cells] == [(2, 1, 3), (1, 0, 3)]
     assert row.done == 3
     html = response.content.decode()
-    assert "2/3" in html and "1/3" in html and 'style="width: 67%"' in html
+    assert "2/3" in html and "1/3" in html and 'style="--done:67%"' in html  # the bar under 2/3
 
 
 def test_mastery_is_the_mean_score_per_learner_and_topic(client, owner, cohort, member, learner, roadmap):
