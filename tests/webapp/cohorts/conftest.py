@@ -7,8 +7,8 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
-from quiz.models import Attempt
-from tests.factories import InstructorFactory, PhaseFactory, TopicFactory, TopicProgressFactory
+from quiz.models import Attempt, Question
+from tests.factories import InstructorFactory, PhaseFactory, TopicFactory, TopicProgressFactory, UserFactory
 from tests.quiz.factories import AttemptFactory, QuestionFactory
 from tests.webapp.cohorts.factories import CohortFactory, MembershipFactory
 
@@ -52,6 +52,16 @@ def heatmap_cells(svg: ElementTree.Element) -> dict[tuple[str, str], tuple[int, 
             percent, answers = cell.get("data-v").split(" ")
             cells[(learner, columns[column])] = (int(percent), int(answers))
     return cells
+
+
+def scored_members(cohort, answers: dict[str, list[tuple[Question, float]]]) -> None:
+    """A member (joined 20 days ago) per display name, with graded answers, (question, score), given
+    two days ago."""
+    for name, scored in answers.items():
+        user = UserFactory(display_name=name)
+        MembershipFactory(cohort=cohort, user=user, joined_at=ago(20))
+        for question, score in scored:
+            attempt_at(ago(2), user=user, question=question, score=score)
 
 
 def progress_at(*, user, topic, started: datetime, completed: datetime | None = None):

@@ -7,9 +7,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from tests.factories import UserFactory
-from tests.webapp.cohorts.conftest import SVG, ago, attempt_at, heatmap_cells, svg_parse
-from tests.webapp.cohorts.factories import MembershipFactory
+from tests.webapp.cohorts.conftest import SVG, heatmap_cells, scored_members, svg_parse
 from webapp.cohorts import charts
 
 HOSTILE = '<img src=x onerror="alert(1)">'
@@ -81,13 +79,8 @@ def test_a_heatmap_cell_costs_a_few_dozen_bytes():
 @pytest.mark.django_db
 def test_dashboard_heatmap_shows_every_learners_score_per_topic(client, owner, cohort, roadmap):
     _, topics, questions = roadmap
-    ada, odd = UserFactory(display_name="Ada"), UserFactory(display_name=HOSTILE)
-    for user in (ada, odd):
-        MembershipFactory(cohort=cohort, user=user, joined_at=ago(20))
-    for score in (0.7, 0.9):
-        attempt_at(ago(2), user=ada, question=questions[0], score=score)
-    attempt_at(ago(2), user=ada, question=questions[3], score=0.25)
-    attempt_at(ago(2), user=odd, question=questions[3], score=0.6)
+    ada = [(questions[0], 0.7), (questions[0], 0.9), (questions[3], 0.25)]
+    scored_members(cohort, {"Ada": ada, HOSTILE: [(questions[3], 0.6)]})
     client.force_login(owner)
 
     html = client.get(reverse("cohorts:dashboard", args=[cohort.id])).content.decode()
