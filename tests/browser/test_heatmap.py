@@ -1,6 +1,7 @@
 """The cohort dashboard's heatmap in a real browser (Debian's Chromium): cells sized by the stylesheet,
 and the tooltip script (cohorts/heatmap.js) under the site's Content-Security-Policy — by pointer and
-by arrow keys, with a learner's name that is HTML shown as text. The page comes from Django's test
+by arrow keys, with a learner's name that is HTML shown as text — and axe-core's check of the page
+with a tooltip open. The page comes from Django's test
 client and the static files from the finders, handed to the browser through Playwright's routing:
 no server process needed."""
 
@@ -11,6 +12,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from tests.browser.axe import serious_violations
 from tests.factories import InstructorFactory, PhaseFactory, TopicFactory
 from tests.quiz.factories import QuestionFactory
 from tests.webapp.cohorts.conftest import scored_members
@@ -75,6 +77,7 @@ def test_heatmap_tooltips_by_pointer_and_keyboard(page, client):
     page.keyboard.press("ArrowDown")
     assert tip.text_content() == f"{HOSTILE} · Topic 2: 30% over 1 answer"
     assert tip.get_attribute("role") == "status" and tip.is_visible()
+    assert serious_violations(page) == []  # axe-core, with the tooltip and the current cell shown
     page.keyboard.press("Escape")
     assert tip.is_hidden()
 
