@@ -148,9 +148,10 @@ def write_report(results: list[dict], seeding: dict, renders: int) -> Path:
         "",
         "The number of queries is the same for every cohort size (the tests guard it with",
         "`django_assert_max_num_queries` on cohorts of 30 and 60 learners). The first cohort's seeding time",
-        "includes importing the curriculum and the question bank. Most of the page's weight is the topic",
-        "mastery heatmap (one square with a tooltip per learner and topic), which compresses well behind a",
-        "proxy that gzips HTML.",
+        "includes importing the curriculum and the question bank. The largest part of the page is the topic",
+        "mastery heatmap (one square per learner and topic, its numbers in data attributes from which",
+        "cohorts/heatmap.js writes the tooltip); `benchmarks/dashboard_size.py` gives the size by section.",
+        "The page compresses well behind a proxy that gzips HTML.",
         "",
     ]
     path = HERE / "DASHBOARD.md"

@@ -1,5 +1,6 @@
-"""Server-side SVG charts for the cohort dashboard (no JavaScript, no CDN): a learner × topic
-mastery heatmap, weekly activity bars and predicted recall by topic.
+"""Server-side SVG charts for the cohort dashboard (drawn without JavaScript, no CDN): a learner ×
+topic mastery heatmap, weekly activity bars and predicted recall by topic. The heatmap's per-cell
+tooltips are the one thing a script adds (cohorts/heatmap.js, our own static file).
 
 Every label passes through `escape`; numbers are formatted here. Each chart carries a <title> and
 a <desc> (its text summary); the pages show a table with the same numbers beside it.
@@ -26,12 +27,14 @@ def _short(text: str, limit: int) -> str:
 
 
 def _svg(
-    chart_id: str, width: float, height: float, title: str, desc: str, body: str, css: str
+    chart_id: str, width: float, height: float, title: str, desc: str, body: str, css: str, attrs: str = ""
 ) -> SafeString:
+    """`attrs`: more attributes for the <svg>, already escaped."""
+    extra = f" {attrs}" if attrs else ""
     # Safe: every piece of text in `body` and the title was escaped where it was made.
     return mark_safe(
         f'<svg class="cohort-chart {css}" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"{extra}>'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
         f"{body}</svg>"
     )
@@ -62,7 +65,13 @@ def heatmap_svg(
     chart_id: str = "heatmap",
 ) -> SafeString:
     """Rows × columns of squares coloured by value (0..1); `cells` maps (row key, column key) to
-    (value, how many answers). Empty cells stay blank."""
+    (value, how many answers). Empty cells stay blank.
+
+    A cohort's heatmap has thousands of cells, so each carries only its column's x, its colour band
+    and `data-v` ("84 3": percent, answers). Each row is a <g> moved into place that holds its own
+    label; the cell size is the chart's (CSS `--cell-w` and `--cell-h` on the <svg>), and the column
+    step is `data-step`. From these cohorts/heatmap.js writes a cell's tooltip with the row's and the
+    column's labels ("Ada · Whisper: 84% over 3 answers")."""
     # Small cohorts get bigger cells (up to 32 × 28 px), and the chart is never narrower than its legend.
     cell_w = max(CELL_W, min(32, 480 // max(1, len(columns))))
     cell_h = max(CELL_H, min(28, 360 // max(1, len(rows))))
@@ -70,34 +79,45 @@ def heatmap_svg(
     height = HEAT_TOP + cell_h * max(1, len(rows)) + LEGEND_H
     parts = [
         f'<rect x="{HEAT_LEFT}" y="{HEAT_TOP}" width="{cell_w * len(columns)}" '
-        f'height="{cell_h * len(rows)}" class="nodata"/>'
+        f'height="{cell_h * len(rows)}" class="nodata"/>',
+        _heat_columns(columns, cell_w),
     ]
+    for i, row in enumerate(rows):
+        marks = "".join(
+            _heat_cell(j * cell_w, *cells[(row.key, col.key)])
+            for j, col in enumerate(columns)
+            if (row.key, col.key) in cells
+        )
+        parts.append(
+            f'<g class="heat-row" transform="translate({HEAT_LEFT} {HEAT_TOP + i * cell_h})">'
+            f'<text x="-6" y="{cell_h / 2 + 4:.0f}" class="axis" text-anchor="end">{_label(row.label, 22)}</text>'
+            f"{marks}</g>"
+        )
+    parts.append(_legend(HEAT_LEFT, height - LEGEND_H + 12))
+    size = f'style="--cell-w:{cell_w - 1}px;--cell-h:{cell_h - 1}px" data-step="{cell_w}"'
+    return _svg(chart_id, width, height, title, desc, "".join(parts), "heatmap", size)
+
+
+def _label(text: str, limit: int) -> str:
+    """An axis label, shortened to `limit` characters; a shortened one keeps its full text in a <title>
+    (a tooltip, and what heatmap.js names the row or column by)."""
+    short = _short(text, limit)
+    return escape(text) if short == text else f"<title>{escape(text)}</title>{escape(short)}"
+
+
+def _heat_columns(columns: Sequence[Axis], cell_w: int) -> str:
+    labels = []
     for j, col in enumerate(columns):
         x = HEAT_LEFT + j * cell_w + cell_w / 2
-        parts.append(
+        labels.append(
             f'<text x="{x:.0f}" y="{HEAT_TOP - 6}" class="axis" transform="rotate(-60 {x:.0f} {HEAT_TOP - 6})">'
-            f"<title>{escape(col.label)}</title>{escape(_short(col.label, 26))}</text>"
+            f"{_label(col.label, 26)}</text>"
         )
-    col_x = {col.key: HEAT_LEFT + j * cell_w for j, col in enumerate(columns)}
-    for i, row in enumerate(rows):
-        y = HEAT_TOP + i * cell_h
-        name = escape(row.label)
-        parts.append(
-            f'<text x="{HEAT_LEFT - 6}" y="{y + cell_h / 2 + 4:.0f}" class="axis" text-anchor="end">'
-            f"{escape(_short(row.label, 22))}</text>"
-        )
-        for col in columns:
-            cell = cells.get((row.key, col.key))
-            if cell is None:
-                continue
-            value, n = cell
-            parts.append(
-                f'<rect x="{col_x[col.key]}" y="{y}" width="{cell_w - 1}" height="{cell_h - 1}" '
-                f'class="m{band(value)}"><title>{name} · {escape(col.label)}: {round(100 * value)}% '
-                f"over {n} answer{'s' if n != 1 else ''}</title></rect>"
-            )
-    parts.append(_legend(HEAT_LEFT, height - LEGEND_H + 12))
-    return _svg(chart_id, width, height, title, desc, "".join(parts), "heatmap")
+    return f'<g class="heat-cols">{"".join(labels)}</g>'
+
+
+def _heat_cell(x: int, value: float, answers: int) -> str:
+    return f'<rect x="{x}" class="m{band(value)}" data-v="{round(100 * value)} {answers}"/>'
 
 
 def _legend(x: float, y: float) -> str:

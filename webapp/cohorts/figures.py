@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from webapp.cohorts import charts
-from webapp.cohorts.selectors.dashboard import Dashboard
+from webapp.cohorts.selectors.dashboard import Dashboard, PhaseCell
 
 
 @dataclass(frozen=True)
@@ -101,11 +101,7 @@ def progress_grid_rows(d: Dashboard) -> SafeString:
     rows = []
     for row in d.learners:
         url = reverse("cohorts:learner", args=[d.cohort.id, row.user.id])
-        cells = "".join(
-            f'<td class="grid-cell{" complete" if c.total and c.done == c.total else ""}">{c.done}/{c.total}'
-            f'<span class="cell-bar" style="width: {c.percent}%"></span></td>'
-            for c in row.cells
-        )
+        cells = "".join(_grid_cell(c) for c in row.cells)
         mastery = "—" if row.mastery is None else f"{round(100 * row.mastery)}%"
         last = escape(date_format(timezone.localtime(row.last_active), "j M Y")) if row.last_active else "—"
         rows.append(
@@ -113,3 +109,14 @@ def progress_grid_rows(d: Dashboard) -> SafeString:
             f"<td>{row.done}</td><td>{mastery}</td><td>{last}</td></tr>"
         )
     return mark_safe("".join(rows))  # every piece of text was escaped above
+
+
+def _grid_cell(cell: PhaseCell) -> str:
+    """A phase's "done/total" over a bar as wide as the share done (cohorts.css draws it from
+    --done; a finished phase is shaded and its bar full). A cohort's grid has thousands of these:
+    an untouched phase, the commonest, is only its numbers."""
+    if cell.total and cell.done == cell.total:
+        return f'<td class="complete">{cell.done}/{cell.total}</td>'
+    if cell.done:
+        return f'<td style="--done:{cell.percent}%">{cell.done}/{cell.total}</td>'
+    return f"<td>{cell.done}/{cell.total}</td>"

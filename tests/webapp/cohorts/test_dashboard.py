@@ -3,6 +3,7 @@ forecast, its pictures and their text alternatives, escaping, and a bounded numb
 
 import re
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -14,7 +15,7 @@ from quiz import scheduling
 from quiz.models import Attempt, Card
 from tests.factories import TopicProgressFactory, UserFactory
 from tests.quiz.factories import CardFactory
-from tests.webapp.cohorts.conftest import ago, attempt_at, progress_at
+from tests.webapp.cohorts.conftest import SVG, ago, attempt_at, heatmap_cells, progress_at, svg_parse
 from tests.webapp.cohorts.factories import AssignmentFactory, MembershipFactory
 from webapp.cohorts import charts
 from webapp.cohorts.selectors.dashboard import DashboardOptions, cohort_dashboard
@@ -25,6 +26,10 @@ pytestmark = pytest.mark.django_db
 
 def _dashboard(client, cohort, **params):
     return client.get(reverse("cohorts:dashboard", args=[cohort.id]), params)
+
+
+def _svgs(html: str) -> list[ElementTree.Element]:
+    return [svg_parse(svg) for svg in re.findall(r'<svg class="cohort-chart.*?</svg>', html, re.S)]
 
 
 def test_progress_grid_counts_done_topics_per_phase(client, owner, cohort, member, learner, roadmap):
@@ -41,7 +46,7 @@ def test_progress_grid_counts_done_topics_per_phase(client, owner, cohort, membe
     assert [(c.done, c.started, c.total) for c in row.cells] == [(2, 1, 3), (1, 0, 3)]
     assert row.done == 3
     html = response.content.decode()
-    assert "2/3" in html and "1/3" in html and 'style="width: 67%"' in html
+    assert "2/3" in html and "1/3" in html and 'style="--done:67%"' in html  # the bar under 2/3
 
 
 def test_mastery_is_the_mean_score_per_learner_and_topic(client, owner, cohort, member, learner, roadmap):
@@ -206,11 +211,15 @@ def test_every_chart_is_inline_svg_with_a_text_and_table_alternative(
         assert f'aria-labelledby="{chart}-title {chart}-desc"' in html
     assert html.count('<svg class="cohort-chart') == 3 and html.count('role="img"') == 3
     assert html.count('<details class="alt-table">') == 3
-    assert f"{learner.shown_name} · {topics[0].title}: 80% over 1 answer" in html  # the heatmap cell
+    assert heatmap_cells(_svgs(html)[0]) == {(learner.shown_name, topics[0].title): (80, 1)}
     assert 'class="m8"' in html
     assert "Weakest topic across the cohort" in html
-    # The charts need no script: the only one on the page is the site's own menu toggle.
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/nav.js" defer>']
+    # Drawn without script; the heatmap's tooltips come from our own static file (the CSP allows no
+    # inline script), besides the site's menu toggle.
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/js/nav.js" defer>',
+        '<script src="/static/cohorts/heatmap.js" defer>',
+    ]
     assert "cdn" not in html.lower()
 
 
@@ -348,8 +357,6 @@ def test_the_settings_form_shows_the_values_in_use(client, owner, cohort):
 
 
 def test_the_charts_are_well_formed_svg_even_with_hostile_names(client, owner, cohort, roadmap):
-    from xml.etree import ElementTree
-
     _, topics, questions = roadmap
     odd = UserFactory(display_name="Zoë \"&\" <Ann> 'O'Neil")
     MembershipFactory(cohort=cohort, user=odd, joined_at=ago(20))
@@ -366,15 +373,8 @@ def test_the_charts_are_well_formed_svg_even_with_hostile_names(client, owner, c
 
     html = _dashboard(client, cohort).content.decode()
 
-    svgs = re.findall(r'<svg class="cohort-chart.*?</svg>', html, re.S)
+    svgs = _svgs(html)
     assert len(svgs) == 3
     for svg in svgs:
-        root = ElementTree.fromstring(
-            svg.replace("<svg class", '<svg xmlns="http://www.w3.org/2000/svg" class', 1)
-        )
-        assert root.find("{http://www.w3.org/2000/svg}title").text
-    heat = ElementTree.fromstring(
-        svgs[0].replace("<svg class", '<svg xmlns="http://www.w3.org/2000/svg" class', 1)
-    )
-    titles = [t.text for t in heat.iter("{http://www.w3.org/2000/svg}title")]
-    assert "Zoë \"&\" <Ann> 'O'Neil · Sampling <& aliasing>: 50% over 1 answer" in titles
+        assert svg.find(f"{SVG}title").text
+    assert heatmap_cells(svgs[0]) == {("Zoë \"&\" <Ann> 'O'Neil", "Sampling <& aliasing>"): (50, 1)}

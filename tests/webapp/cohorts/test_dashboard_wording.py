@@ -42,8 +42,9 @@ def test_small_heatmap_has_big_cells_and_room_for_its_legend():
     )
 
     width = int(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))
-    cell = re.search(r'<rect x="\d+" y="\d+" width="(\d+)" height="(\d+)" class="m8">', svg)
+    cell = re.search(r'style="--cell-w:(\d+)px;--cell-h:(\d+)px"', svg)  # every cell's size (cohorts.css)
     legend_label_x = int(re.search(r'<text x="(\d+)" y="\d+" class="axis">no answers</text>', svg).group(1))
+    assert 'class="m8" data-v="80 1"' in svg
     assert int(cell.group(1)) >= 30 and int(cell.group(2)) >= 27
     assert legend_label_x + len("no answers") * 6 <= width  # the label is not clipped
 
@@ -54,7 +55,7 @@ def test_large_heatmap_keeps_compact_cells():
 
     svg = str(charts.heatmap_svg(rows=rows, columns=columns, cells={(0, 0): (0.5, 2)}, title="t", desc="d"))
 
-    assert 'width="11" height="13" class="m5"' in svg
+    assert 'style="--cell-w:11px;--cell-h:13px"' in svg and 'class="m5" data-v="50 2"' in svg
 
 
 def test_invitation_link_has_a_copy_button(client, owner, cohort):
