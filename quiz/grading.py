@@ -209,14 +209,28 @@ def _numbers_check(kp, required, evidence: str, answer: list[str], context: _Con
     quantity in the evidence's clauses about this point)."""
 
     def mine(sentence: str) -> list[Quantity]:
+        # a clause about another point that has figures of its own states that point's figures;
+        # one about a point without figures ("so the limit is 0.08" beside "above the limit …")
+        # may well state this one's
         parts = [c for c in CLAUSE.split(sentence) if c.strip()] or [sentence]
-        return [q for c in parts if _owner(c, context) in (kp, None) for q in quantities(c)]
+        owners = [_owner(c, context) for c in parts]
+        return [
+            q
+            for c, owner in zip(parts, owners, strict=True)
+            if owner in (kp, None) or not _required_numbers(owner, list(context.prompt))
+            for q in quantities(c)
+        ]
 
     said = [q for sentence in answer for q in mine(sentence)]
     if not quantities(evidence):  # the point's sentence gives no figure: one anywhere will do
         said += [q for sentence in answer for q in quantities(sentence)]
     right = [n for n in required if any(same_quantity(n, q) for q in said)]
-    unexplained = [q for q in mine(evidence) if not any(same_quantity(k, q) for k in context.known)]
+    # a figure the question or another point gives, in any spelling ("AUC 0.85" said as "85 %")
+    unexplained = [
+        q
+        for q in mine(evidence)
+        if not any(same_quantity(k, q) or same_quantity(q, k) for k in context.known)
+    ]
     wrong = [n for n in required if n not in right and any(contradicts(n, q) for q in unexplained)]
     return right, wrong
 
