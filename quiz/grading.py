@@ -61,6 +61,7 @@ class GraderParams:
     wrong_factor: float = 0.5  # the whole score is scaled by this when any point is stated wrongly
     reversal_close: float = 0.7  # similarity from which a lone opposite word reverses a point
     polarity_close: float = 0.7  # similarity from which the point's clause, negated, denies it
+    number_gate: float = 0.3  # similarity from which a sentence's other figure contradicts the point's
 
     def credit(self, similarity: float, term_share: float) -> float:
         gate = min(1.0, max(0.0, (similarity - self.term_gate) / 0.15))
@@ -250,7 +251,13 @@ def _grade_point(
     status = Status.COVERED if credit >= 0.5 else Status.PARTLY if credit > 0 else Status.MISSING
     about_it = credit > 0 or sim >= params.term_gate
     required = _required_numbers(kp, context.prompt)
-    if required and about_it:
+    if required and not about_it and sim >= params.number_gate:
+        # not phrased like the point, but loosely about it and giving another figure for the same
+        # quantity ("WER only counts substitutions …, about 18 percent" against "4/10 = 40 percent"):
+        # the figure is the answer's claim however the sentence is worded
+        if _numbers_check(kp, required, evidence, sentences, context)[1]:
+            credit, status = params.wrong_credit, Status.WRONG_NUMBER
+    elif required and about_it:
         # figures are read in the clauses about this point: "amplitude adds 3 dB and power adds
         # 6 dB" states 3 dB for the amplitude, not 6
         right, wrong = _numbers_check(kp, required, evidence, sentences, context)

@@ -504,3 +504,40 @@ def test_the_questions_own_figure_in_another_spelling_contradicts_nothing():
         encoder=encoder,
     )
     assert restated.points[0].status != Status.WRONG_NUMBER
+
+
+WER_PROMPT = "The reference has 10 words; the hypothesis has 1 substitution, 1 deletion and 2 insertions. What is the WER?"
+WER_POINTS = [
+    KeyPointInput("WER = (S + D + I) / N with N the number of reference words.", ("reference words",)),
+    KeyPointInput("Here the result is 4/10 = 40 percent.", ("40 percent",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [
+        # not phrased like the point, but its figure, said otherwise
+        (
+            "WER only counts substitutions and deletions over the hypothesis length, so it is about 18 percent.",
+            True,
+        ),
+        ("WER counts the three kinds of error over the reference length, so it is 40 percent.", False),
+        # a sentence about something else entirely states its own percentages
+        ("Our football team won 18 percent of its matches last season.", False),
+    ],
+)
+def test_another_figure_in_a_sentence_loosely_about_the_point_makes_it_wrong(answer, wrong):
+    from dataclasses import replace
+
+    from quiz.grading import DEFAULT_PARAMS
+    from workers.engines.registry import get_engine
+
+    encoder = get_engine("sentence-embedding")
+    result = grade_answer(answer, WER_POINTS, prompt=WER_PROMPT, encoder=encoder)
+    assert (result.points[1].status == Status.WRONG_NUMBER) is wrong
+    # below the similarity at which terms count, so only the looser gate reads the figure
+    assert result.points[1].similarity < DEFAULT_PARAMS.term_gate or not wrong
+    never = replace(DEFAULT_PARAMS, number_gate=1.0)
+    assert grade_answer(answer, WER_POINTS, prompt=WER_PROMPT, encoder=encoder, params=never).points[
+        1
+    ].status != (Status.WRONG_NUMBER)
