@@ -176,6 +176,7 @@ class Quantity:
 _QUANTITY = re.compile(rf"(?<![\w.^/])(-?{_NUM})(%|x\b)?(?: ?([a-z]+))?")
 RATIO = "/"  # the unit of a value worked out from a fraction in the text: a bare number, or a share
 _FRACTION = re.compile(rf"(?<![\w.^/])({_NUM}) ?/ ?({_NUM})(?![\w.^/]| ?[*^])")
+_COMPOUND_HEAD = re.compile(r"(?:-[a-z]+)+ ([a-z]+)")  # the noun after a hyphenated modifier
 _OPERATOR_AFTER = re.compile(r"^\s?[/^*+]")
 _OPERATOR_BEFORE = re.compile(r"(?:[/^*]\s?|[+-]\s)$")  # "+6 dB" is a sign, "N/2 + 1" a sum
 _NOT_UNITS = {"to", "and", "or", "of", "the", "a", "an", "in", "at", "is", "for", "on", "with", "by"}
@@ -193,6 +194,8 @@ def quantities(text: str, *, skip_formulas: bool = False) -> list[Quantity]:
     found = []
     for m in _QUANTITY.finditer(norm):
         number, symbol, word = m[1], m[2], m[3] or ""
+        head = _COMPOUND_HEAD.match(norm, m.end()) if word and word not in PHYSICAL_UNITS else None
+        word = head[1] if head else word  # "3000 log-mel frames" counts frames, not logs
         unit = symbol or (
             word if word in PHYSICAL_UNITS else _singular(word) if word not in _NOT_UNITS else ""
         )

@@ -541,3 +541,11 @@ def test_another_figure_in_a_sentence_loosely_about_the_point_makes_it_wrong(ans
     assert grade_answer(answer, WER_POINTS, prompt=WER_PROMPT, encoder=encoder, params=never).points[
         1
     ].status != (Status.WRONG_NUMBER)
+
+
+def test_a_counted_noun_after_a_hyphenated_modifier_is_the_head_noun():
+    point = quantities("The input gives 3,000 log-mel frames of 80 channels.", skip_formulas=True)
+    assert point[0] == Quantity(3000.0, "frame")
+    assert contradicts(point[0], quantities("1,200 frames")[0])
+    assert quantities("a 25 ms-long hop") == [Quantity(0.025, "s")]  # a unit stays the unit
+    assert quantities("3 log frames")[0].unit == "log"  # no hyphen, no compound
