@@ -61,6 +61,7 @@ class GraderParams:
     wrong_factor: float = 0.5  # the whole score is scaled by this when any point is stated wrongly
     reversal_close: float = 0.7  # similarity from which a lone opposite word reverses a point
     polarity_close: float = 0.7  # similarity from which the point's clause, negated, denies it
+    number_gate: float = 0.3  # similarity from which a sentence's other figure contradicts the point's
 
     def credit(self, similarity: float, term_share: float) -> float:
         gate = min(1.0, max(0.0, (similarity - self.term_gate) / 0.15))
@@ -209,14 +210,28 @@ def _numbers_check(kp, required, evidence: str, answer: list[str], context: _Con
     quantity in the evidence's clauses about this point)."""
 
     def mine(sentence: str) -> list[Quantity]:
+        # a clause about another point that has figures of its own states that point's figures;
+        # one about a point without figures ("so the limit is 0.08" beside "above the limit …")
+        # may well state this one's
         parts = [c for c in CLAUSE.split(sentence) if c.strip()] or [sentence]
-        return [q for c in parts if _owner(c, context) in (kp, None) for q in quantities(c)]
+        owners = [_owner(c, context) for c in parts]
+        return [
+            q
+            for c, owner in zip(parts, owners, strict=True)
+            if owner in (kp, None) or not _required_numbers(owner, list(context.prompt))
+            for q in quantities(c)
+        ]
 
     said = [q for sentence in answer for q in mine(sentence)]
     if not quantities(evidence):  # the point's sentence gives no figure: one anywhere will do
         said += [q for sentence in answer for q in quantities(sentence)]
     right = [n for n in required if any(same_quantity(n, q) for q in said)]
-    unexplained = [q for q in mine(evidence) if not any(same_quantity(k, q) for k in context.known)]
+    # a figure the question or another point gives, in any spelling ("AUC 0.85" said as "85 %")
+    unexplained = [
+        q
+        for q in mine(evidence)
+        if not any(same_quantity(k, q) or same_quantity(q, k) for k in context.known)
+    ]
     wrong = [n for n in required if n not in right and any(contradicts(n, q) for q in unexplained)]
     return right, wrong
 
@@ -236,7 +251,13 @@ def _grade_point(
     status = Status.COVERED if credit >= 0.5 else Status.PARTLY if credit > 0 else Status.MISSING
     about_it = credit > 0 or sim >= params.term_gate
     required = _required_numbers(kp, context.prompt)
-    if required and about_it:
+    if required and not about_it and sim >= params.number_gate:
+        # not phrased like the point, but loosely about it and giving another figure for the same
+        # quantity ("WER only counts substitutions …, about 18 percent" against "4/10 = 40 percent"):
+        # the figure is the answer's claim however the sentence is worded
+        if _numbers_check(kp, required, evidence, sentences, context)[1]:
+            credit, status = params.wrong_credit, Status.WRONG_NUMBER
+    elif required and about_it:
         # figures are read in the clauses about this point: "amplitude adds 3 dB and power adds
         # 6 dB" states 3 dB for the amplitude, not 6
         right, wrong = _numbers_check(kp, required, evidence, sentences, context)

@@ -37,7 +37,7 @@ RESTATED = 0.6  # at least this share of a denying clause's content words are th
 _CONDITION_STARTS = {"if", "unless", "when", "whenever", "without", "otherwise", "whether", "even", "until"}
 _STOP = FUNCTION_WORDS | {
     "does", "do", "did", "doesn't", "don't", "isn't", "aren't", "won't", "can't", "it", "they", "one",
-    "also", "just", "very", "much", "about", "roughly", "here", "still", "then", "instead",
+    "also", "just", "very", "much", "about", "roughly", "here", "still", "then", "instead", "whereas", "whilst",
 }  # fmt: skip
 _SUFFIXES = ("ingly", "edly", "ing", "ed", "es", "s", "e", "ly")
 _JOINED_NEGATION = re.compile(r"\b(no|non|not)[-_](?=\w)", re.IGNORECASE)  # no_speech_prob is a name
@@ -158,7 +158,10 @@ def _predicate(tokens: list[str]) -> set[str]:
 
 def swapped(point: str, sentence: str) -> bool:
     """The point says one thing of A and another of B ("FIR uses only inputs; IIR uses feedback");
-    the sentence names both and says B's thing of A (or A's of B) and neither's of its own."""
+    the sentence sets both side by side, each heading a clause of its own, and says B's thing of A
+    (or A's of B) and neither's of its own. A sentence that names one of them in passing ("going to
+    8x subsampling (Fast Conformer at 80 ms) halves the frames") compares nothing: two facts
+    joined by ";" in the point are no comparison to turn round."""
     parts = _parts(point, _CONTRAST)
     said = _content(words(sentence))
     for n, first in enumerate(parts):
@@ -171,6 +174,8 @@ def swapped(point: str, sentence: str) -> bool:
                 continue  # "…; Conformer uses them" says nothing of its own to swap
             other = {a: own[b], b: own[a]}
             clauses = [(_subject(c), _content(c)) for c in _parts(sentence)]
+            if not {a, b} <= {s for s, _ in clauses}:
+                continue  # the sentence compares nothing: one subject is only named in passing
             swaps = [s for s, c in clauses if s in own and c & other[s] and not c & own[s]]
             kept = [s for s, c in clauses if s in own and c & own[s]]
             if swaps and not kept:

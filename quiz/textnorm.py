@@ -174,6 +174,9 @@ class Quantity:
 
 
 _QUANTITY = re.compile(rf"(?<![\w.^/])(-?{_NUM})(%|x\b)?(?: ?([a-z]+))?")
+RATIO = "/"  # the unit of a value worked out from a fraction in the text: a bare number, or a share
+_FRACTION = re.compile(rf"(?<![\w.^/])({_NUM}) ?/ ?({_NUM})(?![\w.^/]| ?[*^])")
+_COMPOUND_HEAD = re.compile(r"(?:-[a-z]+)+ ([a-z]+)")  # the noun after a hyphenated modifier
 _OPERATOR_AFTER = re.compile(r"^\s?[/^*+]")
 _OPERATOR_BEFORE = re.compile(r"(?:[/^*]\s?|[+-]\s)$")  # "+6 dB" is a sign, "N/2 + 1" a sum
 _NOT_UNITS = {"to", "and", "or", "of", "the", "a", "an", "in", "at", "is", "for", "on", "with", "by"}
@@ -191,6 +194,8 @@ def quantities(text: str, *, skip_formulas: bool = False) -> list[Quantity]:
     found = []
     for m in _QUANTITY.finditer(norm):
         number, symbol, word = m[1], m[2], m[3] or ""
+        head = _COMPOUND_HEAD.match(norm, m.end()) if word and word not in PHYSICAL_UNITS else None
+        word = head[1] if head else word  # "3000 log-mel frames" counts frames, not logs
         unit = symbol or (
             word if word in PHYSICAL_UNITS else _singular(word) if word not in _NOT_UNITS else ""
         )
@@ -201,6 +206,9 @@ def quantities(text: str, *, skip_formulas: bool = False) -> list[Quantity]:
             if formula or bare_digit:
                 continue
         found.append(Quantity(float(number), unit, bound=_bound(norm, m) if skip_formulas else ""))
+    if not skip_formulas:
+        # "1/25" also states its value, 0.04 (a point's own fractions are formula parts: skipped)
+        found += [Quantity(float(m[1]) / float(m[2]), RATIO) for m in _FRACTION.finditer(norm) if float(m[2])]
     return found
 
 
@@ -233,6 +241,8 @@ def same_quantity(expected: Quantity, stated: Quantity) -> bool:
     """Within tolerance, in compatible units (a percentage also matches its fraction: 40% = 0.4)."""
     if expected.physical and stated.physical and expected.unit != stated.unit:
         return False
+    if stated.unit == RATIO and expected.unit not in ("", "%"):
+        return False  # "16000 / 512 gives 62.5 Hz" states 62.5 Hz, whatever the fraction is worth
     if abs(stated.value - expected.value) <= expected.allowed():
         return True
     if abs(abs(stated.value) - abs(expected.value)) <= expected.allowed():
@@ -241,14 +251,32 @@ def same_quantity(expected: Quantity, stated: Quantity) -> bool:
         return True
     if expected.bound == "max" and stated.value <= expected.value:
         return True
-    if expected.unit == "%" and not stated.unit and abs(stated.value) <= 1:
+    if expected.unit == "%" and stated.unit in ("", RATIO) and abs(stated.value) <= 1:
         return abs(100 * stated.value - expected.value) <= expected.allowed()
     return False
 
 
+def _fractional(q: Quantity) -> bool:
+    return q.value != round(q.value)
+
+
 def contradicts(expected: Quantity, stated: Quantity) -> bool:
-    """The text gives another value for the same kind of quantity (same unit, or same counted noun)."""
-    return bool(expected.unit) and stated.unit == expected.unit and not same_quantity(expected, stated)
+    """The text gives another value for the same kind of quantity: same unit, or same counted noun;
+    for a bare figure with decimals (a rate, a score, a probability: 0.08, 0.43 mAP), another such
+    figure of the same order of magnitude, or a percentage of it ("0.04", "0.23 mAP", "18 %").
+    Bare whole numbers are left alone: an answer names counts, sizes and steps of its own."""
+    if expected.unit == "%" and stated.unit == RATIO:  # "3/10" against 40 %
+        return 0 < stated.value <= 1 and not same_quantity(expected, stated)
+    if expected.unit:
+        return stated.unit == expected.unit and not same_quantity(expected, stated)
+    if (stated.physical and stated.unit != "%") or not _fractional(expected):
+        return False
+    if stated.unit == "%" and abs(expected.value) > 1:
+        return False  # a share is compared with a share only
+    value = stated.value / 100 if stated.unit == "%" else stated.value
+    if not _fractional(Quantity(value)) or not value or expected.value * value < 0:
+        return False
+    return 0.1 <= value / expected.value <= 10 and not same_quantity(expected, Quantity(value))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,6 +289,7 @@ _OPPOSITES = [
     ("increas*", "decreas*"), ("more", "fewer"), ("faster", "slower"),
     ("small", "large"), ("smaller", "larger"), ("short", "long"), ("shorter", "longer"), ("worse", "better"),
     ("quiet", "loud"), ("same", "different"), ("exact*", "approximat*"), ("minimum", "maximum"),
+    ("poorly", "well"),
 ]  # fmt: skip
 _NEGATORS = {
     "not", "never", "cannot", "can't", "don't", "doesn't", "isn't", "aren't", "won't", "nor", "neither", "without",
@@ -293,7 +322,9 @@ def _marks(tokens: list[str]) -> list[tuple[int, int, int]]:
     return [
         (i, *found)
         for i, w in enumerate(tokens)
-        if (found := _opposite_sign(w)) and (i + 1 >= len(tokens) or tokens[i + 1] not in _COMPOUND_HEADS)
+        if (found := _opposite_sign(w))
+        and (i + 1 >= len(tokens) or tokens[i + 1] not in _COMPOUND_HEADS)
+        and not (w == "well" and "as" in tokens[max(0, i - 1) : i + 2])  # "as well (as)" adds, no "well"
     ]
 
 

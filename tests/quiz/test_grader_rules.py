@@ -7,7 +7,16 @@ import pytest
 from quiz.answer_text import find_terms, is_fragment
 from quiz.grading import KeyPointInput, Status, grade_answer
 from quiz.polarity import affirmed, denied_in, swapped
-from quiz.textnorm import Quantity, declared_quantity, normalise, quantities, reversed_claim, same_quantity
+from quiz.textnorm import (
+    RATIO,
+    Quantity,
+    contradicts,
+    declared_quantity,
+    normalise,
+    quantities,
+    reversed_claim,
+    same_quantity,
+)
 
 
 @pytest.mark.parametrize(
@@ -336,6 +345,19 @@ MEL = "Mel filters are narrow at low frequencies; linear bins are equally spaced
             "Conformer uses relative encodings.",
             False,
         ),
+        # two facts joined by ";": the sentence names one subject only in passing, heading no clause
+        (
+            "Larger hops halve the frames and cut attention cost; the streaming model is about 3 times faster.",
+            "Going to larger hops (plain model at 40 ms, the streaming model at 80 ms) halves the number of "
+            "frames, and attention cost falls to a quarter.",
+            False,
+        ),
+        # a real comparison said the other way round, each subject heading its clause
+        (
+            "Larger hops halve the frames and cut attention cost; the streaming model is about 3 times faster.",
+            "The streaming model halves the frames and cuts attention cost, while larger hops are 3 times faster.",
+            True,
+        ),
     ],
 )
 def test_two_subjects_swapped_turn_a_comparison_round(point, sentence, turned):
@@ -385,3 +407,145 @@ def test_a_swapped_comparison_costs_what_a_reversed_claim_costs():
     )
     assert swapped_answer.points[0].status == Status.REVERSED and swapped_answer.score == 0.0
     assert right.points[0].status == Status.COVERED
+
+
+@pytest.mark.parametrize(
+    ("close", "turned"),
+    [
+        ("Passive detectors generalise well to unseen generators.", True),
+        ("Passive detectors generalise poorly to unseen generators.", False),
+        ("Passive detectors, as well as watermarks, generalise poorly to unseen generators.", False),
+    ],
+)
+def test_poorly_and_well_are_opposites_but_as_well_adds(close, turned):
+    point = "Passive detectors work on any source but generalise poorly to unseen generators."
+    assert reversed_claim(point, close, close=close) is turned
+
+
+@pytest.mark.parametrize(
+    ("expected", "said", "wrong"),
+    [
+        (Quantity(0.08), "here 1/25 = 0.04", True),  # a bare decimal, another one
+        (Quantity(0.43, "", 0.01), "it reaches 0.23 mAP", True),  # a score with its own noun
+        (Quantity(0.4), "about 18 percent", True),  # a share said as a percentage
+        (Quantity(40.0, "%"), "it gives 3/10", True),  # a percentage said as a fraction
+        (Quantity(0.08), "the limit is 0.08", False),
+        (Quantity(0.4), "a WER of 40 percent", False),
+        (Quantity(40.0, "%"), "that is 4/10", False),
+        (Quantity(0.08), "it takes 250 steps", False),  # whole numbers are counts of the answer's own
+        (Quantity(0.08), "a hop of 0.01 s", False),  # a physical quantity is another kind
+        (Quantity(0.08), "a mean of 0.0004", False),  # another order of magnitude
+        (Quantity(9.0), "the kernel shrinks from 31", False),  # a bare whole number is never contradicted
+    ],
+)
+def test_bare_decimals_percentages_and_fractions_contradict_a_bare_figure(expected, said, wrong):
+    assert any(contradicts(expected, q) for q in quantities(said)) is wrong
+
+
+def test_a_fraction_states_its_value_but_not_a_unit():
+    assert Quantity(0.04, RATIO) in quantities("here 1/25 = 0.04")
+    assert same_quantity(Quantity(40.0, "%"), quantities("WER = 4/10")[-1])
+    # "16000 / 512 gives 62.5 Hz" states 62.5 Hz, not the fraction's 31.25 Hz
+    assert not any(same_quantity(Quantity(31.25, "hz"), q) for q in quantities("16000 / 512 gives 62.5 Hz"))
+
+
+SGD_PROMPT = "Plain SGD on f(w) = 0.5 (w1^2 + 25 w2^2) converges with learning rate 0.075. Why?"
+SGD_POINTS = [
+    KeyPointInput(
+        "SGD is stable only if the learning rate is below 2 divided by the largest curvature, here 0.08.",
+        ("largest curvature",),
+        (Quantity(0.08),),
+    ),
+    KeyPointInput("Above the limit the steep coordinate flips sign and grows.", ("flips",)),
+]
+
+
+def test_a_wrong_bare_decimal_makes_the_point_wrong():
+    from workers.engines.registry import get_engine
+
+    encoder = get_engine("sentence-embedding")
+    wrong = grade_answer(
+        "SGD is stable only if the learning rate is below 1 divided by the largest curvature, here 1/25 = 0.04.",
+        SGD_POINTS,
+        prompt=SGD_PROMPT,
+        encoder=encoder,
+    )
+    right = grade_answer(
+        "SGD is stable only if the learning rate is below 2 divided by the largest curvature, here 2/25 = 0.08.",
+        SGD_POINTS,
+        prompt=SGD_PROMPT,
+        encoder=encoder,
+    )
+    assert wrong.points[0].status == Status.WRONG_NUMBER
+    assert right.points[0].status == Status.COVERED
+
+
+def test_a_figure_in_a_clause_about_a_point_without_figures_still_counts():
+    """ "so the limit is 0.08" shares "limit" with the second point, which has no figure to claim it."""
+    from workers.engines.registry import get_engine
+
+    answer = "The learning rate must be below 2 divided by the largest curvature, so the limit is 0.08."
+    result = grade_answer(answer, SGD_POINTS, prompt=SGD_PROMPT, encoder=get_engine("sentence-embedding"))
+    assert result.points[0].status == Status.COVERED
+
+
+def test_the_questions_own_figure_in_another_spelling_contradicts_nothing():
+    from workers.engines.registry import get_engine
+
+    points = [
+        KeyPointInput("AUC is the chance that an anomaly outscores a normal clip; 0.5 is chance.", ("auc",))
+    ]
+    prompt = "A detector reports AUC 0.85. What does it mean?"
+    encoder = get_engine("sentence-embedding")
+    restated = grade_answer(
+        "AUC 0.85 means that an anomaly outscores a normal clip 85 % of the time.",
+        points,
+        prompt=prompt,
+        encoder=encoder,
+    )
+    assert restated.points[0].status != Status.WRONG_NUMBER
+
+
+WER_PROMPT = "The reference has 10 words; the hypothesis has 1 substitution, 1 deletion and 2 insertions. What is the WER?"
+WER_POINTS = [
+    KeyPointInput("WER = (S + D + I) / N with N the number of reference words.", ("reference words",)),
+    KeyPointInput("Here the result is 4/10 = 40 percent.", ("40 percent",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [
+        # not phrased like the point, but its figure, said otherwise
+        (
+            "WER only counts substitutions and deletions over the hypothesis length, so it is about 18 percent.",
+            True,
+        ),
+        ("WER counts the three kinds of error over the reference length, so it is 40 percent.", False),
+        # a sentence about something else entirely states its own percentages
+        ("Our football team won 18 percent of its matches last season.", False),
+    ],
+)
+def test_another_figure_in_a_sentence_loosely_about_the_point_makes_it_wrong(answer, wrong):
+    from dataclasses import replace
+
+    from quiz.grading import DEFAULT_PARAMS
+    from workers.engines.registry import get_engine
+
+    encoder = get_engine("sentence-embedding")
+    result = grade_answer(answer, WER_POINTS, prompt=WER_PROMPT, encoder=encoder)
+    assert (result.points[1].status == Status.WRONG_NUMBER) is wrong
+    # below the similarity at which terms count, so only the looser gate reads the figure
+    assert result.points[1].similarity < DEFAULT_PARAMS.term_gate or not wrong
+    never = replace(DEFAULT_PARAMS, number_gate=1.0)
+    assert grade_answer(answer, WER_POINTS, prompt=WER_PROMPT, encoder=encoder, params=never).points[
+        1
+    ].status != (Status.WRONG_NUMBER)
+
+
+def test_a_counted_noun_after_a_hyphenated_modifier_is_the_head_noun():
+    point = quantities("The input gives 3,000 log-mel frames of 80 channels.", skip_formulas=True)
+    assert point[0] == Quantity(3000.0, "frame")
+    assert contradicts(point[0], quantities("1,200 frames")[0])
+    assert quantities("a 25 ms-long hop") == [Quantity(0.025, "s")]  # a unit stays the unit
+    assert quantities("3 log frames")[0].unit == "log"  # no hyphen, no compound
