@@ -1,13 +1,13 @@
 """Benchmark of the free-text grader (quiz/grading.py) on the labelled answers in labelled_set.yaml,
 graded against the rubrics in rubrics.yaml (a snapshot of the bank, so bank edits don't move it).
 
-Reports, for the `tune` split (where the weights were chosen) and each held-out split (never
-tuned on: held_out, held_out_2, held_out_3) separately: how often strong > partial > wrong holds per question, whether any
-adversarial answer (keyword lists, the question copied back, fluent off-topic text with the key
-terms, right words with a wrong number or a reversed claim, the model answer with its numbers
-changed) scores as high as the real partial answer to the same question, mean scores per label,
-milliseconds per grading; and the adversarial answers' scores before the grader's rework (from
-scores_before.json). Writes RESULTS.md beside this file.
+Reports, for the `tune` split (where the weights were chosen) and each held-out split (never tuned
+on: held_out, held_out_2, held_out_3, held_out_4) separately: how often strong > partial > wrong
+holds per question, whether any adversarial answer (keyword lists, the question copied back, fluent
+off-topic text with the key terms, right words with a wrong number or a reversed claim, the model
+answer with its numbers changed) scores as high as the real partial answer to the same question,
+mean scores per label, milliseconds per grading; and the adversarial answers' scores before the
+grader's rework (from scores_before.json). Writes RESULTS.md beside this file.
 
     .venv/bin/python benchmarks/grader/run.py            # measure and write RESULTS.md
     .venv/bin/python benchmarks/grader/run.py --sweep    # also search the weights on `tune`
@@ -37,13 +37,14 @@ from quiz.grading import DEFAULT_PARAMS, GraderParams, KeyPointInput, grade_answ
 from quiz.textnorm import declared_quantity  # noqa: E402
 from workers.engines.registry import get_engine  # noqa: E402
 
-SPLITS = ("tune", "held_out", "held_out_2", "held_out_3")
+SPLITS = ("tune", "held_out", "held_out_2", "held_out_3", "held_out_4")
 # how each split stands towards the grader's development (the table's column heads)
 SPLIT_HEADS = {
     "tune": "tune",
     "held_out": "held out (seen before)",
     "held_out_2": "held out 2 (seen before)",
     "held_out_3": "held out 3 (blind, first run)",
+    "held_out_4": "held out 4 (blind, first run)",
 }
 # shown in full in RESULTS.md (the closing note of issue 12 quotes them)
 EXAMPLES = [
@@ -259,7 +260,8 @@ def report(cases, scores, by_split, before, timed, load_seconds, swept) -> str:
         "never used to choose weights or rules. `held_out_2` (10 more questions, 10 adversarial answers)",
         "was labelled and committed in a later session before the grader was changed again; it has",
         "never been tuned on either. `held_out_3` (15 more questions, 14 adversarial answers) was labelled",
-        "from each question and its key points and committed (6a238b1) before any grader run on it.",
+        "from each question and its key points and committed (6a238b1) before any grader run on it;",
+        "`held_out_4` (15 more questions, 16 adversarial answers) likewise (1990d08).",
         "Rubrics: `rubrics.yaml`, a snapshot of the bank.",
         "**Tuned on: `tune` only.** The held-out columns are reported, not tuned on (how often they were",
         "run while developing is said per session below).",
