@@ -17,7 +17,8 @@ A group's body is served stale while it is rebuilt: 200 learners' figures take a
 compute, and with members' data changing every second the next reader would otherwise always wait
 for them. Beside the token-keyed entry each group keeps its latest body, keyed without the group's
 member-data token; on a miss of the current entry a reader gets that body at once (with when it was
-built) while one background thread builds the current one. Member-data changes (`_bump_user`) are
+built) while one background thread builds the current one, at most once every
+FRAGMENT_GROUP_REBUILD_MIN_S seconds. Member-data changes (`_bump_user`) are
 soft: they bump only the member-data token. Changes to the group itself
 (`fragments_invalidate_group`: who is in it, its assignments, a deleted account) are hard: they
 bump a second token that the latest body's key carries too, so a removed or deleted learner is never
@@ -144,10 +145,14 @@ def group_fragment_get_or_render(
 
     if latest_key not in found:
         return GroupFragment(html=_render_once(key, build), stale=False, built_at=None)
-    lock = _lock_key(key)
-    if cache.add(lock, 1, BUILD_WAIT_S):  # else someone is building it already
-        _rebuild_later(lambda: _build_and_unlock(build, lock))
     html, built_at = found[latest_key]
+    lock = _lock_key(key)
+    # At most one rebuild per FRAGMENT_GROUP_REBUILD_MIN_S: with members changing something every
+    # second, a 200-learner body rebuilt after each change would keep a core busy for figures no
+    # one has time to read; a reader after the interval starts the next rebuild.
+    age_s = (timezone.now() - built_at).total_seconds()
+    if age_s >= settings.FRAGMENT_GROUP_REBUILD_MIN_S and cache.add(lock, 1, BUILD_WAIT_S):
+        _rebuild_later(lambda: _build_and_unlock(build, lock))  # (else one is being built already)
     return GroupFragment(html=html, stale=True, built_at=built_at)
 
 

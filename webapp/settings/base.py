@@ -228,6 +228,8 @@ RATE_LIMIT_JOIN_CODE = env("RATE_LIMIT_JOIN_CODE", default="20/h")  # per learne
 # A cohort's dashboard, after a member's data changed, is served as last built while one thread of
 # the web process builds it afresh (webapp/fragments.py); off, the reader that finds it stale builds it.
 FRAGMENT_REBUILD_IN_BACKGROUND = True
+# ... and rebuilt at most this often: members' changes show on the dashboard within a few seconds.
+FRAGMENT_GROUP_REBUILD_MIN_S = env.float("FRAGMENT_GROUP_REBUILD_MIN_S", default=5.0)
 
 # Where the curriculum's Markdown lives (importable by `manage.py import_curriculum`).
 CURRICULUM_CONTENT_DIR = Path(env("CURRICULUM_CONTENT_DIR", default=str(BASE_DIR / "curriculum" / "content")))

@@ -32,3 +32,4 @@ CACHES = {
 # them, and its cache writes would outlive the test. Rebuilt in the request, still after the stale
 # body was chosen (webapp/fragments.py).
 FRAGMENT_REBUILD_IN_BACKGROUND = False
+FRAGMENT_GROUP_REBUILD_MIN_S = 0.0  # every stale read rebuilds (tests of the interval set their own)

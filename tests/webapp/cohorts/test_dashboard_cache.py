@@ -371,6 +371,34 @@ def test_after_a_members_change_the_previous_body_is_served_once_with_its_age(
     assert "1/3" in _body(renewed) and note not in renewed.content.decode()
 
 
+def test_a_stale_body_younger_than_the_rebuild_interval_is_served_without_a_rebuild(
+    client, owner, cohort, member, learner, roadmap, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Members changing things every second must not keep a core rebuilding: one rebuild per interval."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.FRAGMENT_GROUP_REBUILD_MIN_S = 60
+    _, topics, _ = roadmap
+    before = _body(_warm(client, owner, cohort))
+    with django_capture_on_commit_callbacks(execute=True):
+        topic_progress_mark(user=learner, topic=topics[0], status="done")
+
+    soon = [_get(client, cohort) for _ in range(2)]
+    later = timezone.now() + timedelta(seconds=61)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    due = _get(client, cohort)
+    renewed = _get(client, cohort)
+
+    def rebuilt(response) -> bool:
+        return any(t.name == "cohorts/_dashboard_body.html" for t in response.templates)
+
+    assert all(_stale(r) and _body(r) == before and not rebuilt(r) for r in soon)
+    assert _stale(due) and _body(due) == before and rebuilt(due)  # served stale, rebuilt after it
+    assert not _stale(renewed) and "1/3" in _body(renewed)
+
+
 @pytest.mark.parametrize("change", ["removed", "account deleted"])
 def test_a_learner_removed_or_deleted_after_a_change_of_theirs_is_never_served_stale(
     client, owner, cohort, member, learner, roadmap, django_capture_on_commit_callbacks, change
