@@ -81,6 +81,15 @@ def test_third_held_out_part_does_not_fall_below_its_first_run(by_split):
     assert len(m.adversarial_at_partial) <= 2, m.adversarial_at_partial
 
 
+def test_fourth_held_out_part_does_not_fall_below_its_first_run(by_split):
+    """Labelled and committed blind (1990d08) while the grader was changed by someone who never saw
+    it; its first run (RESULTS.md, fifth session) missed both targets (0.467 ordering, five
+    adversarial answers at a partial answer's score). This only guards against getting worse."""
+    m = by_split["held_out_4"]
+    assert m.ordering_rate >= 0.467, m.out_of_order
+    assert len(m.adversarial_at_partial) <= 5, m.adversarial_at_partial
+
+
 @pytest.mark.parametrize("split", SPLITS)
 def test_off_topic_and_empty_answers_score_zero(by_split, split):
     assert by_split[split].zero_rate == 1.0
