@@ -92,15 +92,26 @@ def fragment_csrf_fill(html: str, request) -> str:
     return html.replace(_CSRF_STAND_IN_TAG, live)
 
 
+# name → (site token, value): this process's copy of each site value it has read. Not a cache of its
+# own: the token is read from the shared cache on every call, so an import seen by one process is
+# seen by all at once; the copy only spares unpickling a topic with its resources on every page.
+_SITE_VALUES: dict[str, tuple[str, object]] = {}
+
+
 def site_value_get_or_compute(*, name: str, compute: Callable[[], object]) -> object:
     """A value every user shares (derived from the curriculum or question bank only, never from one
-    learner's data), kept until the next import bumps the site's token."""
+    learner's data), kept until the next import bumps the site's token. Callers must treat it as
+    read-only: the same object serves every request of this process until that bump."""
     (token,) = _tokens([_token_key(SITE_SCOPE)])
+    held = _SITE_VALUES.get(name)
+    if held is not None and held[0] == token:
+        return held[1]
     key = f"siteval:{name}:{token}"
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, FRAGMENT_TIMEOUT_S)
+    _SITE_VALUES[name] = (token, value)
     return value
 
 

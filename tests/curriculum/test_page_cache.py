@@ -358,3 +358,33 @@ def test_csrf_fill_replaces_only_the_stand_in_tag_never_typed_text():
 
     assert tag not in filled and typed in filled
     assert filled.count('name="csrfmiddlewaretoken"') == 1
+
+
+def test_a_site_value_held_by_this_process_is_dropped_when_another_bumps_the_site_token(
+    db, django_capture_on_commit_callbacks
+):
+    """The process's copy is only good under the token it was read with: an import in any process
+    bumps the token in the shared cache, and the next call computes afresh."""
+    from webapp.fragments import fragments_invalidate_site, site_value_get_or_compute
+
+    computed = []
+
+    def compute():
+        computed.append(len(computed))
+        return {"version": len(computed)}
+
+    first = site_value_get_or_compute(name="probe-site-value", compute=compute)
+    cache.delete(f"siteval:probe-site-value:{_site_token()}")  # gone from the shared cache
+    again = site_value_get_or_compute(name="probe-site-value", compute=compute)  # this process's copy
+    with django_capture_on_commit_callbacks(execute=True):
+        fragments_invalidate_site()
+    after_import = site_value_get_or_compute(name="probe-site-value", compute=compute)
+
+    assert first is again and computed == [0, 1]
+    assert after_import == {"version": 2}
+
+
+def _site_token() -> str:
+    from webapp.fragments import SITE_SCOPE, _token_key
+
+    return cache.get(_token_key(SITE_SCOPE))
