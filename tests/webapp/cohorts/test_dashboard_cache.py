@@ -488,3 +488,24 @@ def test_readers_of_a_stale_body_wait_for_nothing_and_start_one_background_build
     assert [(f.html, f.stale) for f in served] == [("before the change", True)] * 5
     assert renders == ["fragment-rebuild"]
     assert (renewed.html, renewed.stale) == ("after the change", False)
+
+
+def test_a_background_rebuild_runs_behind_the_requests_in_cpu_priority(db):
+    """The rebuild thread lowers its own priority (Linux schedules threads on their own), so the
+    requests its process serves meanwhile keep theirs."""
+    import os
+
+    from webapp import fragments
+
+    seen: dict[str, int] = {}
+    own_before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def rebuild():
+        seen["rebuild"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    worker = threading.Thread(target=fragments._rebuild_in_thread, args=(rebuild,))
+    worker.start()
+    worker.join(timeout=30)
+
+    assert seen["rebuild"] >= 10  # niceness: higher is lower priority
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == own_before  # only that thread
