@@ -10,8 +10,8 @@ after the first. Jobs go through `job_submit` (quota checks, input stored, row w
 Redis in the fair order) to real Celery workers on PostgreSQL, with 1 and then 2 workers. While
 jobs wait, a thread reads every waiting job's place and estimated wait once a second, as each
 learner's job page does. Per learner (first jobs): queued→started and submitted→finished, median
-and worst; and whether any learner's job started after another learner's second job although it
-had been submitted before that second job started (waiting behind someone's second job).
+and worst; and whether any learner's job was waiting when another learner's second job was handed
+to the broker and started after it (waiting behind someone's second job).
 """
 
 import os
@@ -140,16 +140,27 @@ def _waits(jobs: list, label: str) -> dict:
 
 
 def _behind_seconds(jobs: dict, firsts: dict, seconds: dict) -> dict:
-    """Learners whose first job started after another learner's second job, although it was
-    submitted before that second job started: with a fair line, none."""
-    behind = set()
+    """Learners whose first job was already waiting when another learner's second job was handed to
+    the broker, and started after it: with a fair line, none. Separately, the first jobs that
+    arrived just after a second job had taken a free worker (handed over before they existed, so
+    no line could have put them first: a worker is never kept idle for a job not yet submitted)."""
+    behind, arrived_after = set(), set()
     for owner, second_id in seconds.items():
         second = jobs[second_id]
+        handed = second.dispatched_at or second.started_at
         for learner, first_id in firsts.items():
             first = jobs[first_id]
-            if learner != owner and first.created_at < second.started_at < first.started_at:
-                behind.add(learner)
-    return {"learners": len(behind), "answer": "nobody" if not behind else f"{len(behind)} learner(s)"}
+            if learner == owner or not first.created_at < second.started_at < first.started_at:
+                continue
+            (behind if first.created_at < handed else arrived_after).add(learner)
+    answer = "nobody" if not behind else f"{len(behind)} learner(s)"
+    if arrived_after:
+        answer += f" ({len(arrived_after)} arrived just after a second job took a free worker)"
+    return {
+        "learners": len(behind),
+        "arrived_after_a_free_worker_was_taken": len(arrived_after),
+        "answer": answer,
+    }
 
 
 def _places(seen: dict, jobs: dict, firsts: dict) -> dict:
@@ -212,8 +223,9 @@ def main() -> None:
         f"every {SECOND_EVERY}th also submits a second straight after; through job_submit, Redis, real Celery "
         "workers (prefork, concurrency 1, tests.processes.celery_worker_process), PostgreSQL",
         "queued → started: what the learner waits before a worker takes the job; submitted → finished: until "
-        "the result (worker time included). 'Behind a second job': a learner's first job started after "
-        "another learner's second job although it was submitted before that one started",
+        "the result (worker time included). 'Behind a second job': a learner's first job was already waiting "
+        "when another learner's second job was handed to the broker, and started after it; first jobs that "
+        "arrived just after a second job had taken a free worker are counted apart",
         "place shown: a thread reads every waiting job's place and estimate once a second (as the job page "
         "polls); the estimate is compared with the time from that reading to the result",
     ]

@@ -259,6 +259,9 @@ def _classrun(data: dict | None) -> list[str]:
     lines.append("")
     for name, r in data["results"].items():
         shown, error = r["place_shown"], r["place_shown"]["estimate minus actual (first reading → result), s"]
+        if not shown["examples"]:
+            lines.append(f"- {name}: no job waited long enough for its place to be read.")
+            continue
         lines.append(
             f"- {name}: shown, e.g. "
             + "; ".join(f"“{text}”" for text in shown["examples"])
