@@ -112,18 +112,50 @@ async def _respond(send, status: int, body: bytes, content_type: bytes = b"text/
     await send({"type": "http.response.body", "body": body})
 
 
+def _header(scope, name: bytes) -> bytes | None:
+    return dict(scope.get("headers", [])).get(name)
+
+
 def _content_length(scope) -> int | None:
-    declared = dict(scope.get("headers", [])).get(b"content-length")
+    declared = _header(scope, b"content-length")
     return int(declared) if declared is not None and declared.isdigit() else None
+
+
+async def _body_within(receive, max_bytes: int) -> bytes | None:
+    """The whole request body, or None once it passes `max_bytes` (or the client goes away)."""
+    parts, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        size += len(message.get("body", b""))
+        if size > max_bytes:
+            return None
+        parts.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(parts)
+
+
+def _replayed(body: bytes, receive):
+    """A receive that gives the body read ahead once, then whatever the client says next (its
+    disconnect)."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replay():
+        return pending.pop() if pending else await receive()
+
+    return replay
 
 
 class RequestSizeLimitMiddleware:
     """ASGI middleware, outermost: bounds every request body for Django and Gradio alike. A declared
     Content-Length past `max_bytes` is refused before a byte is read; every body is also counted as
-    it arrives, and one without a declared length (chunked) may carry at most `max_unannounced_bytes`,
-    kept below Django's in-memory spool size so such a body never reaches the disk. Past a limit the
-    app is told the client went away, whatever it started to answer is dropped, and the client gets
-    413. Browsers always declare the length of a form or file upload."""
+    it arrives. One without a declared length (chunked) is read whole first, in memory, up to
+    `max_unannounced_bytes` (below Django's in-memory spool size, so it never reaches the disk): past
+    that the app never runs, whether or not it would have read the body (Django's WSGI handler reads
+    none without a declared length). Past a limit the app is told the client went away, whatever
+    it started to answer is dropped, and the client gets 413. Browsers always declare the length of
+    a form or file upload."""
 
     def __init__(self, app, max_bytes: int, max_unannounced_bytes: int | None = None):
         self.app = app
@@ -138,6 +170,14 @@ class RequestSizeLimitMiddleware:
         if declared is not None and declared > self.max_bytes:
             await _respond(send, 413, _too_large_page(self.max_bytes))
             return
+        if declared is None and _header(scope, b"transfer-encoding") is not None:
+            body = await _body_within(receive, self.max_unannounced_bytes)
+            if body is None:
+                log.info("chunked body past %d bytes refused: %s %s", self.max_unannounced_bytes,
+                         scope.get("method"), scope["path"])  # fmt: skip
+                await _respond(send, 413, _too_large_page(self.max_unannounced_bytes))
+                return
+            receive = _replayed(body, receive)
         limit = self.max_bytes if declared is not None else self.max_unannounced_bytes
         state = {"received": 0, "over": False, "started": False}
 

@@ -121,3 +121,25 @@ def test_page_processes_keep_their_postgresql_connections_in_a_pool():
         stop_process(proc)
 
     assert 1 <= idle <= 2 * 8  # two page processes, at most DB_POOL_SIZE each
+
+
+def _probe_process(module: str, tmp_path: Path) -> str:
+    probe = (
+        f"import {module} as app; from django.db import connections; "
+        "print(type(app.django_app).__module__, connections['default'].settings_dict['CONN_MAX_AGE'])"
+    )
+    env = process_env(db_name="unused", DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=WAIT_S)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_page_processes_run_django_on_a_thread_pool_keeping_sqlite_connections(tmp_path):
+    """Page processes serve Django as WSGI on a fixed pool of threads, where a SQLite connection
+    per thread is kept between requests; the demo process (ASGI, a thread per request) keeps none,
+    or they would pile up one per request."""
+    from webapp.asgi_pages import PAGE_SQLITE_CONN_MAX_AGE_S
+
+    assert _probe_process("webapp.asgi_pages", tmp_path) == f"a2wsgi.wsgi {PAGE_SQLITE_CONN_MAX_AGE_S}"
+    assert _probe_process("webapp.asgi", tmp_path) == "django.core.handlers.asgi 0"

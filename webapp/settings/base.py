@@ -100,6 +100,10 @@ SQLITE_BUSY_TIMEOUT_S = env.int("SQLITE_BUSY_TIMEOUT_S", default=20)
 # (tests/faults/test_database_outage.py). Never for Celery's prefork workers, whose children would
 # inherit the parent's pool across fork(): set it for the web server only.
 DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=0)
+# Threads per page process (webapp/asgi_pages.py runs Django's pages on a fixed pool): requests
+# beyond it wait for a free thread. A typed quiz answer holds one for up to 3 s while its grade
+# comes (quiz.views.practice.GRADE_WAIT_SECONDS, no database connection held meanwhile).
+WEB_THREADS = env.int("WEB_THREADS", default=32)
 
 
 def database_pool_apply(database: dict, size: int) -> None:
