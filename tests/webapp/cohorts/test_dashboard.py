@@ -390,3 +390,35 @@ def test_the_charts_are_well_formed_svg_even_with_hostile_names(client, owner, c
     for svg in svgs:
         assert svg.find(f"{SVG}title").text
     assert heatmap_cells(svgs[0]) == {("Zoë \"&\" <Ann> 'O'Neil", "Sampling <& aliasing>"): (50, 1)}
+
+
+def test_forecast_and_mastery_tables_name_each_learner_and_topic_with_its_percent(
+    client, owner, cohort, member, learner, roadmap
+):
+    _, topics, questions = roadmap
+    calm = UserFactory(display_name="Calm & <co>")
+    MembershipFactory(cohort=cohort, user=calm, joined_at=ago(30))
+    for question in questions[:5]:
+        CardFactory(user=learner, question=question, last_review=ago(3),
+                    state=scheduling.review(None, scheduling.AGAIN, now=ago(3)).state)  # fmt: skip
+    attempt_at(ago(2), user=learner, question=questions[0], score=0.25)
+    attempt_at(ago(2), user=calm, question=questions[0], score=0.5)
+    attempt_at(ago(2), user=calm, question=questions[1], score=0.9)
+    client.force_login(owner)
+
+    response = _dashboard(client, cohort)
+
+    html = re.sub(r">\s+<", "><", response.content.decode())
+    row = response.context["d"].learners[0]
+    named = [f"{t.title} {round(100 * v)}%" for t, v in row.at_risk]
+    assert len(named) == 5 and row.user == learner
+    url = reverse("cohorts:learner", args=[cohort.id, learner.id])
+    assert (
+        f'<tr><th scope="row"><a href="{url}">{learner.shown_name}</a></th><td>{round(100 * row.recall)}%</td>'
+        f"<td>5: {', '.join(named[:3])}<details><summary>2 more</summary>{', '.join(named[3:])}</details></td></tr>"
+    ) in html
+    assert (
+        f'<tr><th scope="row">{topics[0].title}</th><td>2</td><td>38%</td>'
+        f"<td>{learner.shown_name} 25%, Calm &amp; &lt;co&gt; 50%</td></tr>"
+    ) in html
+    assert f'<tr><th scope="row">{topics[1].title}</th><td>1</td><td>90%</td><td>—</td></tr>' in html
