@@ -23,7 +23,7 @@ from tests.quiz.factories import CardFactory
 from tests.webapp.cohorts.conftest import attempt_at, progress_at
 from tests.webapp.cohorts.factories import MembershipFactory
 from webapp.cohorts import selectors
-from webapp.cohorts.selectors.dashboard import DashboardOptions, cohort_dashboard
+from webapp.cohorts.selectors.dashboard import DashboardOptions, SiteWeek, cohort_dashboard
 from webapp.cohorts.selectors.forecast import ElapsedDays, card_recall
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +228,27 @@ def test_elapsed_days_are_timedelta_days_on_each_database(database):
         wrapper.close()
 
     assert found == [max(0, (end - start).days) for end, start in pairs]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_site_week_on_sqlite_is_the_monday_of_the_moments_local_day(zone):
+    """On the embedded default's clock (UTC) SQLite finds the week itself; elsewhere Django's own
+    TruncWeek does, row by row: either way the Monday of the moment's day on the site's clock."""
+    wrapper = _sqlite()
+    moments = [datetime(2026, 11, 2, 4, 30, tzinfo=UTC), datetime(2026, 11, 2, 5, 30, tzinfo=UTC),
+               datetime(2026, 11, 1, 23, 59, 59, 999_999, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC),
+               datetime(2026, 11, 8, 23, 59, 59, 999_999, tzinfo=UTC), datetime(2027, 1, 3, 12, tzinfo=UTC)]  # fmt: skip
+    compiler = Query(Card).get_compiler(connection=wrapper)
+
+    with timezone.override(zone), wrapper.cursor() as cursor:
+        found = []
+        for moment in moments:
+            week = SiteWeek(Value(moment, DateTimeField())).resolve_expression(compiler.query)
+            sql, params = compiler.compile(week)
+            cursor.execute(f"SELECT {sql}", params)
+            found.append(cursor.fetchone()[0])
+        native = "django_datetime_trunc" not in sql
+    wrapper.close()
+
+    assert found == [f"{_week(moment, ZoneInfo(zone))} 00:00:00" for moment in moments]
+    assert native == (zone == "UTC")
