@@ -75,8 +75,7 @@ def _kb(text: str) -> str:
 
 def measure(learners: int, renders: int) -> None:
     from webapp.cohorts import selectors
-    from webapp.cohorts.dashboard_page import dashboard_body
-    from webapp.cohorts.figures import dashboard_figures, progress_grid_rows
+    from webapp.cohorts.dashboard_page import dashboard_body, dashboard_body_context
     from webapp.cohorts.selectors.dashboard import DashboardOptions, cohort_dashboard
 
     cache.clear()  # a body cached by an earlier run (older markup) must not be served
@@ -88,8 +87,7 @@ def measure(learners: int, renders: int) -> None:
     def render() -> str:
         from django.template.loader import render_to_string
 
-        context = {"cohort": cohort, "d": d, "figures": dashboard_figures(d), "grid_rows": progress_grid_rows(d),
-                   "challenge_results": challenge_results}  # fmt: skip
+        context = dashboard_body_context(cohort=cohort, d=d, challenge_results=challenge_results)
         return render_to_string("cohorts/_dashboard_body.html", context)
 
     body = render()

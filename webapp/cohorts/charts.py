@@ -226,11 +226,12 @@ def recall_svg(
         y = BAR_TOP + i * BAR_H
         length = BAR_W * max(0.0, min(1.0, bar.value))
         below = " below" if bar.value < threshold else ""
+        # No tooltip per bar: its label, value and note are written beside it (a shortened label
+        # keeps its full text in a <title>, as the heatmap's do).
         parts.append(
-            f"<g><title>{escape(bar.label)}: {round(100 * bar.value)}% predicted recall, {escape(bar.note)}</title>"
-            f'<text x="{BAR_LEFT - 6}" y="{y + BAR_H - 5}" class="axis" text-anchor="end">{escape(_short(bar.label, 34))}</text>'
+            f'<text x="{BAR_LEFT - 6}" y="{y + BAR_H - 5}" class="axis" text-anchor="end">{_label(bar.label, 34)}</text>'
             f'<rect x="{BAR_LEFT}" y="{y + 2}" width="{length:.1f}" height="{BAR_H - 4}" class="bar{below}"/>'
-            f'<text x="{BAR_LEFT + BAR_W + 6}" y="{y + BAR_H - 5}" class="axis">{round(100 * bar.value)}% · {escape(bar.note)}</text></g>'
+            f'<text x="{BAR_LEFT + BAR_W + 6}" y="{y + BAR_H - 5}" class="axis">{round(100 * bar.value)}% · {escape(bar.note)}</text>'
         )
     line_x = BAR_LEFT + BAR_W * threshold
     parts.append(

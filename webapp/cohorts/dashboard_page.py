@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from webapp.cohorts import selectors
-from webapp.cohorts.figures import dashboard_figures, progress_grid_rows
+from webapp.cohorts.figures import dashboard_figures, forgetting_rows, progress_grid_rows, topic_mastery_rows
 from webapp.cohorts.models import Cohort, Membership
+from webapp.cohorts.selectors import ChallengeResults
 from webapp.cohorts.selectors.dashboard import Dashboard, DashboardOptions, cohort_dashboard
 from webapp.fragments import fragments_invalidate_group, group_fragment_get_or_render
 
@@ -53,6 +54,20 @@ class DashboardBody:
     stale_age_s: int | None = None  # how old the body is when served stale while being rebuilt
 
 
+def dashboard_body_context(*, cohort: Cohort, d: Dashboard, challenge_results: ChallengeResults) -> dict:
+    """What cohorts/_dashboard_body.html renders: the read model, its figures, and the long tables'
+    rows written in Python (figures.py: the template engine is slow over thousands of cells)."""
+    return {
+        "cohort": cohort,
+        "d": d,
+        "figures": dashboard_figures(d),
+        "grid_rows": progress_grid_rows(d),
+        "forgetting_rows": forgetting_rows(d),
+        "topic_mastery_rows": topic_mastery_rows(d),
+        "challenge_results": challenge_results,
+    }
+
+
 def dashboard_body(
     *, cohort: Cohort, options: DashboardOptions, now: datetime | None = None
 ) -> DashboardBody:
@@ -62,15 +77,8 @@ def dashboard_body(
     def render() -> str:
         d = cohort_dashboard(cohort=cohort, options=options, now=now)
         computed.append(d)
-        context = {
-            "cohort": cohort,
-            "d": d,
-            "figures": dashboard_figures(d),
-            "grid_rows": progress_grid_rows(d),
-            "challenge_results": selectors.challenge_results(
-                cohort=cohort, members=[row.membership for row in d.learners]
-            ),
-        }
+        results = selectors.challenge_results(cohort=cohort, members=[row.membership for row in d.learners])
+        context = dashboard_body_context(cohort=cohort, d=d, challenge_results=results)
         return render_to_string("cohorts/_dashboard_body.html", context)
 
     local = timezone.localtime(now)

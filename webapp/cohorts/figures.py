@@ -3,6 +3,7 @@ its <desc> and its caption."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -120,3 +121,38 @@ def _grid_cell(cell: PhaseCell) -> str:
     if cell.done:
         return f'<td style="--done:{cell.percent}%">{cell.done}/{cell.total}</td>'
     return f"<td>{cell.done}/{cell.total}</td>"
+
+
+def _percent_list(items: Iterable[tuple[str, float]]) -> str:
+    """(name, value) pairs as "Whisper 41%, CTC 45%", names escaped."""
+    return ", ".join(f"{escape(name)} {round(100 * value)}%" for name, value in items)
+
+
+def topic_mastery_rows(d: Dashboard) -> SafeString:
+    """The <tr>s of the topic mastery table: each topic's mean and the learners below the
+    threshold (written here, as progress_grid_rows, for the thousands of names they can hold)."""
+    rows = []
+    for s in d.topic_mastery:
+        below = _percent_list((row.user.shown_name, value) for row, value in s.below) or "—"
+        rows.append(
+            f'<tr><th scope="row">{escape(s.topic.title)}</th><td>{s.learners}</td>'
+            f"<td>{round(100 * s.mean)}%</td><td>{below}</td></tr>"
+        )
+    return mark_safe("".join(rows))  # every piece of text was escaped above
+
+
+def forgetting_rows(d: Dashboard) -> SafeString:
+    """The <tr>s of the learners predicted to forget: their mean recall and topics below the
+    threshold, the three lowest named and the rest behind "N more". Written here for the reason
+    of progress_grid_rows: a 200-learner cohort lists thousands of topics."""
+    rows = []
+    for row in d.forgetting:
+        url = reverse("cohorts:learner", args=[d.cohort.id, row.user.id])
+        titled = [(topic.title, value) for topic, value in row.at_risk]
+        more = titled[3:]
+        rest = f"<details><summary>{len(more)} more</summary>{_percent_list(more)}</details>" if more else ""
+        rows.append(
+            f'<tr><th scope="row"><a href="{escape(url)}">{escape(row.user.shown_name)}</a></th>'
+            f"<td>{round(100 * row.recall)}%</td><td>{len(titled)}: {_percent_list(titled[:3])}{rest}</td></tr>"
+        )
+    return mark_safe("".join(rows))  # every piece of text was escaped above

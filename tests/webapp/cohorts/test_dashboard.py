@@ -19,7 +19,7 @@ from tests.webapp.cohorts.conftest import SVG, ago, attempt_at, heatmap_cells, p
 from tests.webapp.cohorts.factories import AssignmentFactory, MembershipFactory
 from webapp.cohorts import charts
 from webapp.cohorts.selectors.dashboard import DashboardOptions, cohort_dashboard
-from webapp.cohorts.selectors.forecast import card_recall, cards_recall
+from webapp.cohorts.selectors.forecast import card_recall, card_recall_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -156,15 +156,27 @@ def test_card_recall_matches_quiz_scheduling_for_every_kind_of_card():
     assert card_recall(stability=None, since_review=timedelta(days=1), at=now) == 0.0
 
 
-def test_recall_of_many_cards_at_once_is_card_recall_of_each():
-    now = timezone.now()
+def test_recall_in_sql_is_card_recall_of_each_card(roadmap):
+    """The forecast computes each card's recall in the database: fsrs's numbers, whole days
+    since the review counted as timedelta.days (a microsecond short of a day is the day before)."""
+    _, _, questions = roadmap  # six questions: one per stability
+    at = timezone.now().replace(microsecond=250_000)
     stabilities = [None, 0.4, 2.3, 11.0, 57.5, 300.0]
-    since = [timedelta(days=d, hours=h) for d in (0, 1, 13, 400) for h in (0, 7)] + [timedelta(hours=-3)]
-    pairs = [(s, t) for s in stabilities for t in since]
+    since = [timedelta(days=d, hours=h) for d in (0, 1, 13, 400) for h in (0, 7)] + [
+        timedelta(hours=-3),
+        timedelta(days=2, microseconds=-1),
+        timedelta(days=2, microseconds=-250_001),
+    ]
+    learners = UserFactory.create_batch(len(since))  # one per time since the review
+    expected = {}
+    for question, stability in zip(questions, stabilities, strict=True):
+        for user, ago_ in zip(learners, since, strict=True):
+            CardFactory(user=user, question=question, last_review=at - ago_, state={"stability": stability})
+            expected[(user.id, question.id)] = card_recall(stability=stability, since_review=ago_, at=at)
 
-    many = cards_recall(stabilities=[s for s, _ in pairs], since_reviews=[t for _, t in pairs])
+    in_sql = Card.objects.annotate(r=card_recall_sql(at=at)).values_list("user_id", "question_id", "r")
 
-    assert many == [card_recall(stability=s, since_review=t, at=now) for s, t in pairs]
+    assert {(u, q): pytest.approx(r, rel=1e-12) for u, q, r in in_sql} == expected
 
 
 def test_a_later_forecast_date_predicts_lower_recall(owner, cohort, member, learner, roadmap):
@@ -378,3 +390,35 @@ def test_the_charts_are_well_formed_svg_even_with_hostile_names(client, owner, c
     for svg in svgs:
         assert svg.find(f"{SVG}title").text
     assert heatmap_cells(svgs[0]) == {("Zoë \"&\" <Ann> 'O'Neil", "Sampling <& aliasing>"): (50, 1)}
+
+
+def test_forecast_and_mastery_tables_name_each_learner_and_topic_with_its_percent(
+    client, owner, cohort, member, learner, roadmap
+):
+    _, topics, questions = roadmap
+    calm = UserFactory(display_name="Calm & <co>")
+    MembershipFactory(cohort=cohort, user=calm, joined_at=ago(30))
+    for question in questions[:5]:
+        CardFactory(user=learner, question=question, last_review=ago(3),
+                    state=scheduling.review(None, scheduling.AGAIN, now=ago(3)).state)  # fmt: skip
+    attempt_at(ago(2), user=learner, question=questions[0], score=0.25)
+    attempt_at(ago(2), user=calm, question=questions[0], score=0.5)
+    attempt_at(ago(2), user=calm, question=questions[1], score=0.9)
+    client.force_login(owner)
+
+    response = _dashboard(client, cohort)
+
+    html = re.sub(r">\s+<", "><", response.content.decode())
+    row = response.context["d"].learners[0]
+    named = [f"{t.title} {round(100 * v)}%" for t, v in row.at_risk]
+    assert len(named) == 5 and row.user == learner
+    url = reverse("cohorts:learner", args=[cohort.id, learner.id])
+    assert (
+        f'<tr><th scope="row"><a href="{url}">{learner.shown_name}</a></th><td>{round(100 * row.recall)}%</td>'
+        f"<td>5: {', '.join(named[:3])}<details><summary>2 more</summary>{', '.join(named[3:])}</details></td></tr>"
+    ) in html
+    assert (
+        f'<tr><th scope="row">{topics[0].title}</th><td>2</td><td>38%</td>'
+        f"<td>{learner.shown_name} 25%, Calm &amp; &lt;co&gt; 50%</td></tr>"
+    ) in html
+    assert f'<tr><th scope="row">{topics[1].title}</th><td>1</td><td>90%</td><td>—</td></tr>' in html

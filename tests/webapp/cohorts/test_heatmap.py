@@ -105,3 +105,18 @@ def test_dashboard_scripts_are_our_own_static_files(client, owner, cohort, membe
     assert "cohorts/heatmap.js" in sources
     assert all(finders.find(source) for source in sources)  # collectstatic gathers them
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_recall_bars_write_label_value_and_note_without_a_tooltip_each():
+    """The forecast's bars carry no <title> repeating what is written beside them (it was a third
+    of the chart's bytes); a shortened label keeps its full text in one."""
+    long = "Speech toolkits: SpeechBrain, ESPnet, NeMo and friends"
+    bars = [charts.Bar("CTC & beam search", 0.42, "3 of 20 below"), charts.Bar(long, 0.91, "0 of 4 below")]
+
+    svg = str(charts.recall_svg(bars=bars, threshold=0.7, title="t", desc="d"))
+
+    texts = ["".join(text.itertext()) for text in svg_parse(svg).iter(f"{SVG}text")]
+    assert "CTC & beam search" in texts and "42% · 3 of 20 below" in texts and "91% · 0 of 4 below" in texts
+    assert f"{long}{long[:33]}…" in texts  # the <title>, then the label shown
+    assert svg.count("<title") == 2  # the chart's own, and the shortened label's
+    assert 'class="bar below"' in svg and svg.count('class="bar"') == 1

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from curriculum.models import Phase, Topic, TopicProgress
 from demos.models import PredictionAttempt
 from quiz.chart_score import CHART_SCORE  # the number quiz's history chart plots, in SQL
 from quiz.models import Attempt
+from webapp.accounts.models import User
 from webapp.cohorts import selectors
 from webapp.cohorts.charts import Week
 from webapp.cohorts.models import Assignment, Cohort, Membership
@@ -134,13 +135,14 @@ def cohort_dashboard(*, cohort: Cohort, options: DashboardOptions, now: datetime
         .in_bulk()
     )
     phases = _phases(topics)
-    windows = selectors.cohort_windows(cohort=cohort)
-    progress_events = _fill_progress(windows, rows, phases, topics)
+    progress = _progress(cohort, list(rows))
+    _fill_progress(progress, rows, phases)
     mastery = _fill_mastery(cohort, rows)
-    _fill_last_active(cohort, rows)
+    _fill_last_active(cohort, progress, rows)
     forecast_at = options.forecast_moment(timezone.localdate(now))
     recall = _fill_recall(cohort, rows, topics, forecast_at, options.recall_threshold)
-    heatmap_topics = sorted({topics[t] for _, t in mastery}, key=lambda t: (t.phase.order, t.order, t.id))
+    answered = {topic_id for _, topic_id in mastery}  # ids: hashing thousands of model instances is slow
+    heatmap_topics = sorted((topics[t] for t in answered), key=lambda t: (t.phase.order, t.order, t.id))
     return Dashboard(
         cohort=cohort,
         options=options,
@@ -151,7 +153,7 @@ def cohort_dashboard(*, cohort: Cohort, options: DashboardOptions, now: datetime
         heatmap_topics=heatmap_topics,
         mastery=mastery,
         topic_mastery=_topic_summaries(mastery, rows, topics, options.mastery_threshold),
-        weeks=_weeks(cohort, list(rows), progress_events, now, options.weeks),
+        weeks=_weeks(cohort, progress, list(rows), now, options.weeks),
         recall_topics=_topic_summaries(recall, rows, topics, options.recall_threshold),
         assignments=_assignment_summaries(cohort, list(rows)),
         former=selectors.members_former(cohort=cohort),
@@ -166,77 +168,94 @@ def _phases(topics: dict[int, Topic]) -> list[tuple[Phase, int]]:
     return sorted(counts.items(), key=lambda item: item[0].order)
 
 
-def _fill_progress(
-    windows: selectors.Windows,
-    rows: dict[int, LearnerRow],
-    phases: list[tuple[Phase, int]],
-    topics: dict[int, Topic],
-) -> list[tuple[datetime, int]]:
-    """The learner × phase grid and the latest progress moment per learner; returns the progress
-    events (a topic started, a topic finished) inside the window as (moment, 1) for the weeks.
-    The learners' rows are few (at most one per topic), so the window is applied here."""
-    grid: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-    events = []
-    progress = TopicProgress.objects.filter(user_id__in=list(rows)).values_list(
-        "user_id", "topic_id", "status", "started_at", "completed_at"
+@dataclass(frozen=True)
+class _Progress:
+    """The current learners' progress rows seen inside the window, as sets SQL counts cheaply: each
+    is a plain semi- or anti-join on the memberships ("started or finished inside" as one condition
+    costs PostgreSQL a subquery per row). A topic shows where it was started or finished inside the
+    window (`started` and `late`, disjoint) and as done where it was finished there (`finished`)."""
+
+    started: QuerySet[TopicProgress]  # started inside the window
+    late: QuerySet[TopicProgress]  # started outside, finished (completed_at set) inside
+    finished: QuerySet[TopicProgress]  # done, finished inside the window (a subset of the two above)
+
+
+def _progress(cohort: Cohort, user_ids: list[int]) -> _Progress:
+    rows = TopicProgress.objects.filter(user_id__in=user_ids)
+    started_inside = selectors.visible(cohort_id=cohort.id, at="started_at")
+    completed_inside = selectors.visible(cohort_id=cohort.id, at="completed_at")
+    return _Progress(
+        started=rows.filter(started_inside),
+        late=rows.exclude(started_inside).filter(completed_inside),
+        finished=rows.filter(completed_inside, status=TopicProgress.Status.DONE),
     )
-    for uid, topic_id, status, started, completed in progress:
-        started_seen, completed_seen = windows.contains(uid, started), windows.contains(uid, completed)
-        if not (started_seen or completed_seen):
-            continue
-        done = status == TopicProgress.Status.DONE and completed_seen
-        if started_seen:
-            events.append((started, 1))
-        if done:
-            events.append((completed, 1))
-        row = rows[uid]
-        row.last_active = _latest(
-            row.last_active, started if started_seen else None, completed if done else None
+
+
+def _fill_progress(progress: _Progress, rows: dict[int, LearnerRow], phases: list[tuple[Phase, int]]) -> None:
+    """The learner × phase grid: topics done and started per learner and phase, counted in SQL."""
+
+    def per_phase(kind: int, progress_rows: QuerySet) -> QuerySet:
+        return (
+            progress_rows.filter(topic__is_active=True)
+            .annotate(kind=Value(kind))
+            .values_list("kind", "user_id", "topic__phase_id")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        topic = topics[topic_id]
-        if topic.is_active:
-            grid[(uid, topic.phase_id)][0 if done else 1] += 1
+
+    counts = per_phase(0, progress.finished).union(
+        per_phase(1, progress.started), per_phase(1, progress.late), all=True
+    )
+    grid: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])  # → [done, seen]
+    for kind, uid, phase_id, n in counts:
+        grid[(uid, phase_id)][kind] += n
     for uid, row in rows.items():
-        row.cells = [PhaseCell(*grid.get((uid, phase.id), (0, 0)), total) for phase, total in phases]
-    return events
+        cells = ((phase, total, grid.get((uid, phase.id), (0, 0))) for phase, total in phases)
+        row.cells = [PhaseCell(done, seen - done, total) for phase, total, (done, seen) in cells]
 
 
 def _fill_mastery(cohort: Cohort, rows: dict[int, LearnerRow]) -> dict[tuple[int, int], tuple[float, int]]:
-    graded = Q(status=Attempt.Status.GRADED)
     per_topic = (
         selectors.attempts_visible(cohort=cohort)
-        .filter(user_id__in=list(rows))
-        .values("user_id", "question__main_topic_id")
-        .annotate(
-            mean=Avg(CHART_SCORE, filter=graded), n=Count(CHART_SCORE, filter=graded), last=Max("created_at")
-        )
+        .filter(user_id__in=list(rows), status=Attempt.Status.GRADED)
+        .values_list("user_id", "question__main_topic_id")
+        .annotate(mean=Avg(CHART_SCORE), n=Count(CHART_SCORE))
+        .order_by()
     )
     mastery = {}
     totals: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
-    for r in per_topic:
-        row = rows[r["user_id"]]
-        row.last_active = _latest(row.last_active, r["last"])
-        if r["n"]:
-            mastery[(r["user_id"], r["question__main_topic_id"])] = (r["mean"], r["n"])
-            totals[r["user_id"]][0] += r["mean"] * r["n"]
-            totals[r["user_id"]][1] += r["n"]
+    for uid, topic_id, mean, n in per_topic:
+        if n:
+            mastery[(uid, topic_id)] = (mean, n)
+            totals[uid][0] += mean * n
+            totals[uid][1] += n
     for uid, (weighted, n) in totals.items():
         rows[uid].answers, rows[uid].mastery = int(n), weighted / n
     return mastery
 
 
-def _fill_last_active(cohort: Cohort, rows: dict[int, LearnerRow]) -> None:
-    """Demo predictions count as activity too (answers and progress were taken above)."""
-    predictions = (
-        PredictionAttempt.objects.filter(
-            selectors.visible(cohort_id=cohort.id, at="created_at"), user_id__in=list(rows)
+def _latest_of(rows: QuerySet, field: str) -> Subquery:
+    """The latest `field` of a user's `rows` (correlated to the user being annotated)."""
+    return Subquery(rows.filter(user_id=OuterRef("pk")).order_by(f"-{field}").values(field)[:1])
+
+
+def _fill_last_active(cohort: Cohort, progress: _Progress, rows: dict[int, LearnerRow]) -> None:
+    """Each learner's latest moment inside the window: an answer (of any status), a topic started,
+    a topic finished, a demo prediction. One row per learner, read through the (user, moment)
+    indexes, rather than a timestamp per topic or progress row."""
+    predictions = PredictionAttempt.objects.filter(selectors.visible(cohort_id=cohort.id, at="created_at"))
+    moments = (
+        User.objects.filter(id__in=list(rows))
+        .annotate(
+            answered=_latest_of(selectors.attempts_visible(cohort=cohort), "created_at"),
+            started=_latest_of(progress.started, "started_at"),
+            finished=_latest_of(progress.finished, "completed_at"),
+            predicted=_latest_of(predictions, "created_at"),
         )
-        .values("user_id")
-        .annotate(last=Max("created_at"))
+        .values_list("id", "answered", "started", "finished", "predicted")
     )
-    for r in predictions:
-        row = rows[r["user_id"]]
-        row.last_active = _latest(row.last_active, r["last"])
+    for uid, *latest in moments:
+        rows[uid].last_active = _latest(*latest)
 
 
 def _fill_recall(
@@ -274,35 +293,46 @@ def _topic_summaries(
     return sorted(summaries, key=lambda s: (s.mean, s.topic.title))
 
 
-def _weeks(
-    cohort: Cohort,
-    user_ids: list[int],
-    progress_events: list[tuple[datetime, int]],
-    now: datetime,
-    count: int,
-) -> list[Week]:
-    """The current learners' answers and progress events per week, oldest first."""
+class SiteWeek(TruncWeek):
+    """TruncWeek (the Monday starting the moment's week on the site's clock), computed by SQLite
+    itself where that clock is UTC, as on the embedded default: Django's SQLite TruncWeek calls
+    back into Python for every row, which over a year of a cohort's answers was most of the
+    dashboard's time. SQLite holds moments as UTC text; the fraction of a second is dropped first
+    (SQLite rounds it to milliseconds, which could carry 23:59:59.9999995 into the next day)."""
+
+    def as_sqlite(self, compiler, connection, **extra):
+        if self.get_tzname() not in (None, "UTC"):  # a clock that changes: Django's, row by row
+            return self.as_sql(compiler, connection)
+        sql, params = compiler.compile(self.lhs)
+        return f"datetime(substr({sql}, 1, 19), 'start of day', '-6 days', 'weekday 1')", params
+
+
+def _weeks(cohort: Cohort, progress: _Progress, user_ids: list[int], now: datetime, count: int) -> list[Week]:
+    """The current learners' answers and progress events (a topic started, a topic finished)
+    inside the window per week, oldest first: counted by the database in the site's weeks."""
     today = timezone.localdate(now)
     first = today - timedelta(days=today.weekday(), weeks=count - 1)
     since = timezone.make_aware(datetime.combine(first, time()))
-    answers = (
-        selectors.attempts_visible(cohort=cohort)
-        .filter(user_id__in=user_ids, created_at__gte=since)
-        .annotate(week=TruncWeek("created_at"))
-        .values("week")
-        .annotate(n=Count("id"))
-        .values_list("week", "n")
-    )
-    per_week = {_week_start(week): n for week, n in answers}
-    # Whole weeks since the first Monday's midnight: exact in UTC; where the clocks change, a
-    # moment within an hour of midnight may count in the neighbouring week.
-    progress = [0] * count
-    for moment, n in progress_events:
-        week = (moment - since).days // 7
-        if 0 <= week < count:
-            progress[week] += n
+
+    def per_week(rows: QuerySet, field: str) -> QuerySet:
+        return (
+            rows.filter(user_id__in=user_ids, **{f"{field}__gte": since})
+            .annotate(week=SiteWeek(field))
+            .values("week")
+            .annotate(n=Count("id"))
+            .values_list("week", "n")
+            .order_by()
+        )
+
+    answers = per_week(selectors.attempts_visible(cohort=cohort), "created_at")
+    started = per_week(progress.started, "started_at")
+    finished = per_week(progress.finished, "completed_at")
+    counts: dict[tuple[int, date], int] = defaultdict(int)
+    for kind, rows in ((0, answers), (1, started.union(finished, all=True))):
+        for week, n in rows:
+            counts[(kind, _week_start(week))] += n
     days = [first + timedelta(weeks=i) for i in range(count)]
-    return [Week(d, per_week.get(d, 0), progress[i]) for i, d in enumerate(days)]
+    return [Week(d, counts[(0, d)], counts[(1, d)]) for d in days]
 
 
 def _week_start(value: datetime | date) -> date:

@@ -3,53 +3,76 @@ FSRS state of the cards they last reviewed inside the membership window."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import fsrs
-from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, FloatField, Value
+from django.db.models import Avg, Count, DateTimeField, F, FloatField, Func, IntegerField, Value
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce, Power
 
 from quiz import scheduling
 from quiz.models import Card
 from webapp.cohorts.models import Cohort
 from webapp.cohorts.selectors import visible
 
+MICROSECONDS_PER_DAY = 86_400_000_000
+
+
+class ElapsedDays(Func):
+    """Whole days from `since` to `until` (timedelta.days), 0 when `until` comes first: in SQL, so
+    a forecast over thousands of cards fetches no timestamps. Exact on both databases: PostgreSQL
+    subtracts timestamps; SQLite holds them as UTC text ("YYYY-MM-DD HH:MM:SS[.ffffff]"), counted
+    here in integer microseconds (its date functions keep only milliseconds, rounded)."""
+
+    output_field = IntegerField()
+    template = "GREATEST(0, FLOOR(date_part('epoch', %(expressions)s) / 86400))::integer"
+    arg_joiner = " - "
+
+    def __init__(self, *, until, since):
+        super().__init__(until, since)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        (until, until_params), (since, since_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+
+        def micros(sql: str) -> str:
+            # Whole seconds of the text without its fraction, then the fraction's six digits ('' is 0).
+            return (
+                f"(CAST(strftime('%%s', substr({sql}, 1, 19)) AS INTEGER) * 1000000"
+                f" + CAST(substr({sql}, 21, 6) AS INTEGER))"
+            )
+
+        sql = f"MAX(0, ({micros(until)} - {micros(since)}) / {MICROSECONDS_PER_DAY})"
+        return sql, (*until_params, *until_params, *since_params, *since_params)
+
+
+def card_recall_sql(*, at: datetime) -> Coalesce:
+    """A card's predicted recall on `at`, in SQL: the numbers of card_recall (the tests compare
+    them), fsrs's curve R = (1 + F·t/S)^D with t in whole days since the review, D = -w[20] of quiz's
+    scheduler and F such that R = 0.9 at t = S; 0 without a stability."""
+    decay = -scheduling.SCHEDULER.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    days = ElapsedDays(until=Value(at, output_field=DateTimeField()), since=F("last_review"))
+    stability = Cast(KT("state__stability"), FloatField())
+    # In fsrs's order of operations: 1 + ((F · t) / S).
+    base = Value(1.0) + Value(factor) * days / stability
+    return Coalesce(Power(base, Value(decay)), Value(0.0), output_field=FloatField())
+
 
 def recall_by_learner_and_topic(
     *, cohort: Cohort, user_ids: list[int], at: datetime
 ) -> dict[tuple[int, int], tuple[float, int]]:
     """(user id, topic id) → (mean predicted recall on `at`, cards) over the cards of those users
-    last reviewed inside the window, by each question's main topic."""
-    age = ExpressionWrapper(
-        Value(at, output_field=DateTimeField()) - F("last_review"), output_field=DurationField()
+    last reviewed inside the window, by each question's main topic: one row per pair (a
+    200-learner cohort holds some 26,000 cards; one at a time they took much of the dashboard's time)."""
+    pairs = (
+        Card.objects.filter(visible(cohort_id=cohort.id, at="last_review"), user_id__in=user_ids)
+        .values_list("user_id", "question__main_topic_id")
+        .annotate(mean=Avg(card_recall_sql(at=at)), n=Count("id"))
+        .order_by()
     )
-    cards = Card.objects.filter(
-        visible(cohort_id=cohort.id, at="last_review"), user_id__in=user_ids
-    ).values_list("user_id", "question__main_topic_id", age, Cast(KT("state__stability"), FloatField()))
-    rows = list(cards)
-    values = cards_recall(stabilities=[r[3] for r in rows], since_reviews=[r[2] for r in rows])
-    sums: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0])
-    for (uid, topic_id, _, _), value in zip(rows, values, strict=True):
-        cell = sums[(uid, topic_id)]
-        cell[0] += value
-        cell[1] += 1
-    return {key: (total / n, int(n)) for key, (total, n) in sums.items()}
-
-
-def cards_recall(*, stabilities: list[float | None], since_reviews: list[timedelta]) -> list[float]:
-    """card_recall of many cards at once, the same numbers (the tests compare them) without
-    building a card per row: a 200-learner cohort holds some 26,000 cards, and one at a time they
-    took half the dashboard's time. fsrs's curve, R = (1 + F·t/S)^D with t in whole days since the
-    review, D = -w[20] of quiz's scheduler and F such that R = 0.9 at t = S."""
-    decay = -scheduling.SCHEDULER.parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    # Plain floats, in fsrs's order of operations: numpy's power differs in the last bit.
-    return [
-        0.0 if s is None else (1 + factor * max(0, t.days) / s) ** decay
-        for s, t in zip(stabilities, since_reviews, strict=True)
-    ]
+    return {(uid, topic_id): (mean, n) for uid, topic_id, mean, n in pairs}
 
 
 def card_recall(*, stability: float | None, since_review: timedelta, at: datetime) -> float:
