@@ -10,6 +10,7 @@ synchronous, so nothing is lost. And with threads that live on, a SQLite connect
 is kept between requests instead of opened, with its pragmas, for each one (PAGE_SQLITE_CONN_MAX_AGE_S).
 """
 
+import gc
 import os
 import re
 
@@ -69,3 +70,7 @@ def build_application(*, demo_socket: str | None):
 application = build_application(
     demo_socket=os.environ.get("SOUNDPATH_DEMO_SOCKET") if settings.DEMOS_ENABLED else None
 )
+# What start-up loaded (modules, settings, URL patterns) lives as long as the process: frozen, the
+# collector stops walking it, and a full collection under load pauses a few ms instead of ~90 ms
+# (measured with the 200-learner dashboard's rebuild).
+gc.freeze()

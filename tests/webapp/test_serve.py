@@ -125,8 +125,9 @@ def test_page_processes_keep_their_postgresql_connections_in_a_pool():
 
 def _probe_process(module: str, tmp_path: Path) -> str:
     probe = (
-        f"import {module} as app; from django.db import connections; "
-        "print(type(app.django_app).__module__, connections['default'].settings_dict['CONN_MAX_AGE'])"
+        f"import gc, {module} as app; from django.db import connections; "
+        "print(type(app.django_app).__module__, connections['default'].settings_dict['CONN_MAX_AGE'], "
+        "gc.get_freeze_count() > 0)"
     )
     env = process_env(db_name="unused", DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
@@ -135,11 +136,11 @@ def _probe_process(module: str, tmp_path: Path) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def test_page_processes_run_django_on_a_thread_pool_keeping_sqlite_connections(tmp_path):
+def test_page_processes_run_django_on_a_thread_pool_keeping_sqlite_connections_frozen_start_up(tmp_path):
     """Page processes serve Django as WSGI on a fixed pool of threads, where a SQLite connection
-    per thread is kept between requests; the demo process (ASGI, a thread per request) keeps none,
-    or they would pile up one per request."""
-    from webapp.asgi_pages import PAGE_SQLITE_CONN_MAX_AGE_S
-
-    assert _probe_process("webapp.asgi_pages", tmp_path) == f"a2wsgi.wsgi {PAGE_SQLITE_CONN_MAX_AGE_S}"
-    assert _probe_process("webapp.asgi", tmp_path) == "django.core.handlers.asgi 0"
+    per thread is kept between requests, and freeze what start-up loaded out of the collector's
+    walks; the demo process (ASGI, a thread per request) keeps no connection, or they would pile up
+    one per request."""
+    handler, kept_seconds, frozen = _probe_process("webapp.asgi_pages", tmp_path).split()
+    assert (handler, frozen) == ("a2wsgi.wsgi", "True") and int(kept_seconds) >= 60
+    assert _probe_process("webapp.asgi", tmp_path) == "django.core.handlers.asgi 0 False"
