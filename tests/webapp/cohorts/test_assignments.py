@@ -251,8 +251,8 @@ def test_home_page_queries_do_not_grow_with_assignments(
     MembershipFactory(cohort=cohort, user=learner, joined_at=ago(10))
     AssignmentFactory(cohort=cohort, kind="topics", topics=topics[:1])
     client.force_login(learner)
-    # 30, and the menu kept per user (webapp/site_nav.py): its first view reads and stores the tokens and the menu
-    with django_assert_max_num_queries(34) as first:
+    client.get(reverse("home"))  # the learner's menu is kept (webapp/site_nav.py): counted warm, as used
+    with django_assert_max_num_queries(30) as first:
         client.get(reverse("home"))
     for kind, extra in (("quiz", {"question_count": 2}), ("mock", {"level": "mid", "question_count": 1})):
         for _ in range(3):
