@@ -1,6 +1,7 @@
-"""What one request costs the web process, page by page: CPU ms, SQL queries and shared-cache calls
-of each live page next to the same page from Django's cache (`bench_urls`), in one process through
-Django's test client, signed in as the seeded bench learners in turn. Where web.py's wrk figures
+"""What one request costs the web process, page by page: CPU ms, SQL queries, shared-cache calls
+and Python function calls (thousands: steady where CPU ms on shared cores is not) of each live
+page next to the same page from Django's cache (`bench_urls`), in one process through Django's
+test client, signed in as the seeded bench learners in turn. Where web.py's wrk figures
 come from, without wrk: on 2 shared cores, the live page's throughput is the cached page's only
 when its CPU per request is close.
 
@@ -142,12 +143,16 @@ def cost(path: str, users: list, rounds: int, repeats: int) -> dict:
     with CaptureQueriesContext(connection) as queries, CacheCalls() as calls:
         for client in users:
             get_ok(client, path)
+    sql = [q["sql"] for q in queries.captured_queries]  # read now: the next requests empty the log
+    profiler = cProfile.Profile()  # function calls: what CPU time measures, without the noise of shared cores
+    profiler.runcall(lambda: [get_ok(client, path) for client in users])
     return {
         "cpu_ms": cpu_ms,
         "wall_ms": wall_ms,
-        "queries": len(queries.captured_queries) / len(users),
+        "calls": pstats.Stats(profiler).total_calls / len(users) / 1000,
+        "queries": len(sql) / len(users),
         "cache_calls": calls.calls / len(users),
-        "sql": [q["sql"] for q in queries.captured_queries[: len(queries.captured_queries) // len(users)]],
+        "sql": sql[: len(sql) // len(users)],
     }
 
 
@@ -185,16 +190,16 @@ def main() -> None:
     config = os.environ.get("BENCH_CONFIG", "postgres")
     print(f"[{config}] per request, least of {args.repeats} timings of {args.rounds} rounds of {len(users)} "
           "learners, bodies warm")  # fmt: skip
-    print(f"{'page':<13}{'live: cpu ms':>13}{'wall':>7}{'sql':>6}{'cache':>7}"
-          f"{'cached: cpu ms':>16}{'wall':>7}{'sql':>6}{'cache':>7}{'gap ms':>8}")  # fmt: skip
+    print(f"{'page':<13}{'live: cpu ms':>13}{'wall':>7}{'sql':>6}{'cache':>7}{'kcalls':>8}"
+          f"{'cached: cpu ms':>16}{'wall':>7}{'sql':>6}{'cache':>7}{'kcalls':>8}{'gap ms':>8}")  # fmt: skip
     for page in pages(seed):
         if args.profile and not page.name.startswith(args.profile):
             continue
         live = cost(page.live, users, args.rounds, args.repeats)
         cached = cost(page.cached, users, args.rounds, args.repeats)
         print(f"{page.name:<13}{live['cpu_ms']:>13.2f}{live['wall_ms']:>7.2f}{live['queries']:>6.1f}"
-              f"{live['cache_calls']:>7.1f}{cached['cpu_ms']:>16.2f}{cached['wall_ms']:>7.2f}"
-              f"{cached['queries']:>6.1f}{cached['cache_calls']:>7.1f}"
+              f"{live['cache_calls']:>7.1f}{live['calls']:>8.1f}{cached['cpu_ms']:>16.2f}{cached['wall_ms']:>7.2f}"
+              f"{cached['queries']:>6.1f}{cached['cache_calls']:>7.1f}{cached['calls']:>8.1f}"
               f"{live['cpu_ms'] - cached['cpu_ms']:>8.2f}", flush=True)  # fmt: skip
         if args.sql:
             for label, found in (("live", live), ("cached", cached)):
