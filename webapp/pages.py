@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 
-from webapp.fragments import fragment_csrf_fill, fragment_get_or_render
+from webapp.fragments import FRAGMENT_TIMEOUT_S, fragment_csrf_fill, fragment_get_or_render
 from webapp.site_nav import site_nav_key
 from webapp.source import running_version
 
@@ -19,7 +19,7 @@ def page_get_or_render(
     name: str,
     render: Callable[[], str],
     parts: tuple = (),
-    timeout: int | None = None,
+    timeout: int = FRAGMENT_TIMEOUT_S,
 ) -> HttpResponse:
     """The response for a page that shows only the user's own data (under the user's token) and the
     curriculum's (the site's): `render()` renders the whole page with `csrf_token=CSRF_STAND_IN` in
@@ -30,8 +30,7 @@ def page_get_or_render(
         return HttpResponse(fragment_csrf_fill(render(), request))
     shell = repr((*site_nav_key(request), running_version().label))
     digest = hashlib.sha256(shell.encode()).hexdigest()[:32]  # the database cache's keys: ≤ 255 chars
-    kwargs = {"timeout": timeout} if timeout is not None else {}
     html = fragment_get_or_render(
-        name=f"page:{name}", user=request.user, render=render, parts=(*parts, digest), **kwargs
+        name=f"page:{name}", user=request.user, render=render, parts=(*parts, digest), timeout=timeout
     )
     return HttpResponse(fragment_csrf_fill(html, request))
