@@ -73,6 +73,17 @@ def phase_neighbours(*, phase: Phase) -> tuple[Phase | None, Phase | None]:
     return (previous[-1] if previous else None), (following[0] if following else None)
 
 
+def phase_for_page(*, slug: str) -> Phase:
+    """An active phase, kept in the shared cache until the next curriculum import (the site's
+    token), as every phase page asks for it. An unknown slug raises Phase.DoesNotExist and caches
+    nothing. Read-only: the same object serves this process's requests until that import."""
+
+    def compute() -> Phase:
+        return Phase.objects.get(slug=slug, is_active=True)
+
+    return site_value_get_or_compute(name=f"phase-page:{slug}", compute=compute)
+
+
 def phase_topics(*, phase: Phase) -> QuerySet[Topic]:
     return phase.topics.filter(is_active=True).order_by("order")
 

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from curriculum import selectors, services
@@ -15,40 +14,53 @@ from curriculum.demo_links import demo_is_mounted, demo_link
 from curriculum.models import Phase, Topic
 from curriculum.notebook_pages import notebook_path
 from curriculum.search import topic_search
-from webapp.fragments import CSRF_STAND_IN, fragment_csrf_fill, fragment_get_or_render
+from webapp.fragments import CSRF_STAND_IN
+from webapp.pages import page_get_or_render
 
 
 def roadmap(request: HttpRequest) -> HttpResponse:
-    def render_body() -> str:
+    def render_page() -> str:
         phases = selectors.roadmap_phases(user=request.user)
         timeline, total_weeks = selectors.roadmap_timeline(phases)
-        context = {"phases": phases, "timeline": timeline, "total_weeks": total_weeks}
-        return render_to_string("curriculum/_roadmap_body.html", context, request=request)
+        context = {
+            "phases": phases,
+            "timeline": timeline,
+            "total_weeks": total_weeks,
+            "csrf_token": CSRF_STAND_IN,
+        }
+        return render_to_string("curriculum/roadmap.html", context, request=request)
 
-    # The body is the learner's own: kept per learner until their progress or the curriculum changes.
-    body = fragment_get_or_render(name="roadmap", user=request.user, render=render_body)
-    return render(request, "curriculum/roadmap.html", {"body": mark_safe(body)})  # HTML we rendered
+    # The learner's own progress: the page is kept per learner until it (or the curriculum) changes.
+    return page_get_or_render(request, name="roadmap", render=render_page)
 
 
 def phase_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    phase = get_object_or_404(Phase, slug=slug, is_active=True)
+    try:
+        phase = selectors.phase_for_page(slug=slug)
+    except Phase.DoesNotExist as exc:
+        raise Http404("No such phase") from exc
 
-    def render_body() -> str:
+    def render_page() -> str:
         topics = list(selectors.phase_topics(phase=phase))
         status = selectors.user_status_by_topic(user=request.user, topics=topics)
         rows = [(topic, status.get(topic.id)) for topic in topics]
         done = sum(1 for _, s in rows if s == "done")
         percent = round(100 * done / len(rows)) if rows else 0
         previous, following = selectors.phase_neighbours(phase=phase)
-        context = {"phase": phase, "rows": rows, "done": done, "percent": percent}
+        context = {
+            "phase": phase,
+            "rows": rows,
+            "done": done,
+            "percent": percent,
+            "csrf_token": CSRF_STAND_IN,
+        }
         context["has_notebook"] = notebook_path(phase_slug=phase.slug) is not None
         context["goals"] = selectors.phase_goals(phase=phase)
         context |= {"previous": previous, "next": following}
-        return render_to_string("curriculum/_phase_body.html", context, request=request)
+        return render_to_string("curriculum/phase.html", context, request=request)
 
     # Progress and mastery are the learner's own: kept per learner until either (or the curriculum) changes.
-    body = fragment_get_or_render(name="phase", user=request.user, render=render_body, parts=(phase.slug,))
-    return render(request, "curriculum/phase.html", {"phase": phase, "body": mark_safe(body)})  # our HTML
+    return page_get_or_render(request, name="phase", render=render_page, parts=(phase.slug,))
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -59,7 +71,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = shared.topic
     demos = [(d, demo_is_mounted(d.slug)) for d in (demo_link(s) for s in topic.demos) if d]
 
-    def render_body() -> str:
+    def render_page() -> str:
         prerequisites = list(topic.prerequisites.all())
         status = selectors.user_status_by_topic(user=request.user, topics=[topic, *prerequisites])
         context = {
@@ -73,18 +85,14 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "predictions": selectors.topic_prediction_evidence(topic=topic, user=request.user),
             "checks": selectors.topic_checks(topic=topic, user=request.user),
             "written": selectors.topic_written_evidence(topic=topic, user=request.user),
-            "csrf_token": CSRF_STAND_IN,  # the body is kept: each response fills in its own token
+            "csrf_token": CSRF_STAND_IN,  # the page is kept: each response fills in its own token
         }
-        return render_to_string("curriculum/_topic_body.html", context, request=request)
+        return render_to_string("curriculum/topic.html", context, request=request)
 
     # The learner's status, evidence and written checks: kept per learner until any of them (or
     # the curriculum) changes; which demos this server runs is part of the key.
     available = "+".join(d.slug for d, mounted in demos if mounted) or "-"
-    body = fragment_get_or_render(
-        name="topic", user=request.user, render=render_body, parts=(slug, available)
-    )
-    context = {"topic": topic, "demos": demos, "body": mark_safe(fragment_csrf_fill(body, request))}
-    return render(request, "curriculum/topic.html", context)  # the body is HTML we rendered
+    return page_get_or_render(request, name="topic", render=render_page, parts=(slug, available))
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -23,9 +23,15 @@ soft: they bump only the member-data token. Changes to the group itself
 (`fragments_invalidate_group`: who is in it, its assignments, a deleted account) are hard: they
 bump a second token that the latest body's key carries too, so a removed or deleted learner is never
 shown again, not even while the new body is built.
+
+Within a request the tokens are read once (FragmentTokensMiddleware): the first read also fetches
+the request's user's token and the site's, so a page that shows a site value, its kept body and
+the menu pays one cache call for all their tokens. What a request holds dies with it; a bump the
+request commits updates it.
 """
 
 import contextlib
+import contextvars
 import hashlib
 import logging
 import os
@@ -55,6 +61,52 @@ def _token_key(scope: str) -> str:
     return f"fragver:{scope}"
 
 
+class _RequestTokens:
+    """The tokens one request has read (FragmentTokensMiddleware): a page reads its user's and the
+    site's tokens once, in one cache call, however many fragments and site values it shows. Lives
+    as long as the request, so it never holds a token another request could find stale."""
+
+    def __init__(self, request):
+        self.request, self.held = request, {}
+
+    def get(self, keys: list[str]) -> list[str]:
+        missing = [key for key in keys if key not in self.held]
+        if missing:
+            user = getattr(self.request, "user", None)
+            # What a page asks for next (its user's and the site's), in the same call.
+            also = [_token_key(SITE_SCOPE), *([_token_key(_owner_scope(user))] if user is not None else [])]
+            wanted = list(dict.fromkeys([*missing, *(key for key in also if key not in self.held)]))
+            self.held.update(zip(wanted, _tokens(wanted), strict=True))
+        return [self.held[key] for key in keys]
+
+
+_REQUEST_TOKENS: contextvars.ContextVar[_RequestTokens | None] = contextvars.ContextVar(
+    "fragment_request_tokens", default=None
+)
+
+
+class FragmentTokensMiddleware:
+    """Within a request, each fragment token is read from the shared cache once (after
+    AuthenticationMiddleware: the user's token is read with the site's). Bumps the request itself
+    commits update what it holds."""
+
+    def __init__(self, get_response: Callable):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        held = _REQUEST_TOKENS.set(_RequestTokens(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _REQUEST_TOKENS.reset(held)
+
+
+def _tokens_read(keys: list[str]) -> list[str]:
+    """The tokens of `keys`: once per request inside one, from the shared cache each call outside."""
+    held = _REQUEST_TOKENS.get()
+    return held.get(keys) if held is not None else _tokens(keys)
+
+
 def _owner_scope(user) -> str:
     return f"user:{user.pk}" if user.is_authenticated else "anonymous"
 
@@ -66,7 +118,7 @@ def fragment_get_or_render(
     stored. The tokens are read before rendering: a change committed meanwhile bumps them, so a page
     rendered from older data lands under a key nobody reads again."""
     scope = _owner_scope(user)
-    tokens = _tokens([_token_key(scope), _token_key(SITE_SCOPE)])
+    tokens = _tokens_read([_token_key(scope), _token_key(SITE_SCOPE)])
     key = ":".join(["frag", name, scope, *tokens, *(str(p) for p in parts)])
     html = cache.get(key)
     if html is None:
@@ -104,7 +156,7 @@ def site_value_get_or_compute(*, name: str, compute: Callable[[], object]) -> ob
     """A value every user shares (derived from the curriculum or question bank only, never from one
     learner's data), kept until the next import bumps the site's token. Callers must treat it as
     read-only: the same object serves every request of this process until that bump."""
-    (token,) = _tokens([_token_key(SITE_SCOPE)])
+    (token,) = _tokens_read([_token_key(SITE_SCOPE)])
     held = _SITE_VALUES.get(name)
     if held is not None and held[0] == token:
         return held[1]
@@ -140,7 +192,7 @@ def group_fragment_get_or_render(
     the current one is built in the background; only with no latest body (first view, or a change
     to the group itself) does this request build, as fragment_get_or_render does. Tokens are read
     before rendering. Who may see the group is the caller's check."""
-    soft, hard, site = _tokens(
+    soft, hard, site = _tokens_read(
         [_token_key(_group_scope(group)), _token_key(_group_hard_scope(group)), _token_key(SITE_SCOPE)]
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -250,7 +302,11 @@ def _tokens(keys: list[str]) -> list[str]:
 
 
 def _bump(*scopes: str) -> None:
-    cache.set_many({_token_key(scope): uuid4().hex for scope in scopes}, None)
+    tokens = {_token_key(scope): uuid4().hex for scope in scopes}
+    cache.set_many(tokens, None)
+    held = _REQUEST_TOKENS.get()
+    if held is not None:  # a request that changes data and then renders shows the change
+        held.held.update(tokens)
 
 
 def fragments_invalidate_user(*, user_id: int) -> None:

@@ -11,6 +11,7 @@ from curriculum.models import Topic
 from webapp.accounts.models import User
 from webapp.cohorts.dashboard_page import cohort_dashboard_invalidate
 from webapp.cohorts.models import Assignment, Cohort, Membership, invite_code_new
+from webapp.fragments import fragments_invalidate_user
 
 
 class CohortError(ValueError):
@@ -79,6 +80,7 @@ def membership_join(*, user: User, code: str) -> Membership:
         with transaction.atomic():
             membership = Membership.objects.create(cohort=cohort, user=user, joined_at=timezone.now())
             cohort_dashboard_invalidate(cohort_id=cohort.id)
+            fragments_invalidate_user(user_id=user.pk)  # their menu's link: "My cohorts" now
             return membership
     except IntegrityError as exc:  # the constraint: one current membership per learner and cohort
         raise CohortError(f"You are already in {cohort.name}.") from exc
@@ -92,6 +94,7 @@ def membership_end(*, membership: Membership, removed_by: User | None = None) ->
         membership.removed_by = removed_by
         membership.save(update_fields=["left_at", "removed_by"])
         cohort_dashboard_invalidate(cohort_id=membership.cohort_id)
+        fragments_invalidate_user(user_id=membership.user_id)  # their menu's cohort link
     return membership
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from webapp.cohorts.dashboard_page import cohort_dashboard_invalidate
 from webapp.cohorts.models import Membership
+from webapp.fragments import fragments_invalidate_user
 from webapp.privacy.demo_cache import demo_cache_copies
 from webapp.privacy.ownership import owned_file_names
 from webapp.privacy.trained_models import own_unpromoted_version_files, prune_empty_version_folders
@@ -60,6 +61,9 @@ def _cohorts_hand_on(user, summary: DeletionSummary) -> None:
         summary.cohorts_handed_on.append(cohort.name)
     for cohort in deleted:
         summary.cohorts_deleted.append(cohort.name)
+    # The members of a deleted cohort lose their memberships with it: their menus change.
+    for member_id in set(Membership.objects.filter(cohort__in=deleted).values_list("user_id", flat=True)):
+        fragments_invalidate_user(user_id=member_id)
     Cohort.objects.filter(pk__in=[c.pk for c in deleted]).delete()
 
 

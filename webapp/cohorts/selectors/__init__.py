@@ -212,3 +212,9 @@ def membership_of_member(*, cohort: Cohort, user_id: int) -> Membership:
 def membership_exists(*, user: User) -> bool:
     """For the navigation: does this learner belong to any cohort now?"""
     return user.is_authenticated and Membership.objects.filter(user=user, left_at__isnull=True).exists()
+
+
+def menu_facts(user: User) -> dict:
+    """What the site's menu shows of a signed-in user's cohorts (webapp/site_nav.py): an instructor
+    gets the cohorts they own by role; a learner in a cohort the link to it, else the one to join."""
+    return {"in_a_cohort": not user.is_instructor and membership_exists(user=user)}

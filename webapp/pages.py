@@ -1,0 +1,36 @@
+"""Whole pages kept per user in the shared cache (webapp/fragments.py): the menu, the body and the
+footer rendered once per user, until that user's data or the curriculum changes, so a kept page
+costs two cache reads and the fill of this request's CSRF token, near Django's whole-page cache."""
+
+import hashlib
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse
+
+from webapp.fragments import FRAGMENT_TIMEOUT_S, fragment_csrf_fill, fragment_get_or_render
+from webapp.site_nav import site_nav_key
+from webapp.source import running_version
+
+
+def page_get_or_render(
+    request: HttpRequest,
+    *,
+    name: str,
+    render: Callable[[], str],
+    parts: tuple = (),
+    timeout: int = FRAGMENT_TIMEOUT_S,
+) -> HttpResponse:
+    """The response for a page that shows only the user's own data (under the user's token) and the
+    curriculum's (the site's): `render()` renders the whole page with `csrf_token=CSRF_STAND_IN` in
+    its context, and each response fills in its own token. `parts` are what else the page depends
+    on (a slug); the menu's section and shown user, and the running version (its static files' names,
+    its footer), are added. A request with a message to show (shown once) gets a page rendered for it alone."""
+    if get_messages(request):
+        return HttpResponse(fragment_csrf_fill(render(), request))
+    shell = repr((*site_nav_key(request), running_version().label))
+    digest = hashlib.sha256(shell.encode()).hexdigest()[:32]  # the database cache's keys: ≤ 255 chars
+    html = fragment_get_or_render(
+        name=f"page:{name}", user=request.user, render=render, parts=(*parts, digest), timeout=timeout
+    )
+    return HttpResponse(fragment_csrf_fill(html, request))
