@@ -66,7 +66,10 @@ def targets(seed) -> list[Target]:
         Target("quiz answer (POST, graded)", "/practice/answer/", learners, seed.answer_body, 302),
         Target(f"cohort dashboard ({LEARNERS} learners)", f"/cohorts/{seed.cohort_id}/", instructor),
         Target("roadmap, from Django's cache", "/bench-cached/roadmap/", learners),
+        Target("phase page, from Django's cache", f"/bench-cached/phases/{seed.phase_slug}/", learners),
         Target("topic page, from Django's cache", "/bench-cached/topics/ctc/", learners),
+        Target("practice, from Django's cache", "/bench-cached/practice/", learners),
+        Target("job list, from Django's cache", "/bench-cached/jobs/", learners),
         Target("static file (app.css)", "/static/css/app.css"),
     ]
 
