@@ -167,3 +167,33 @@ def test_a_page_reads_its_fragment_tokens_in_one_cache_call(client, learner):
 
     token_reads = [q["sql"] for q in warm.captured_queries if "fragver:" in q["sql"]]
     assert len(token_reads) == 1  # the site value's and the page's tokens together
+
+
+def test_memberships_removed_in_the_admin_show_in_the_learners_kept_menu(
+    client, url, django_capture_on_commit_callbacks
+):
+    """The admin bypasses the cohort services: its own hooks renew the learners' kept pages when a
+    membership, or a whole cohort, is deleted there."""
+    ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
+    staff = UserFactory(username="root", is_staff=True, is_superuser=True)
+    first, second = CohortFactory(), CohortFactory()
+    cohort_services.membership_join(user=ann, code=first.invite_code)
+    cohort_services.membership_join(user=bob, code=second.invite_code)
+    for learner in (ann, bob):
+        client.force_login(learner)
+        assert MINE in _menu(_page(client, url))  # kept with the cohort link
+
+    client.force_login(staff)
+    membership = Membership.objects.get(user=ann)
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = client.post(
+            reverse("admin:cohorts_membership_delete", args=[membership.pk]), {"post": "yes"}
+        )
+        assert deleted.status_code == 302
+        deleted = client.post(reverse("admin:cohorts_cohort_delete", args=[second.pk]), {"post": "yes"})
+        assert deleted.status_code == 302
+
+    for learner in (ann, bob):
+        client.force_login(learner)
+        menu = _menu(_page(client, url))
+        assert JOIN in menu and MINE not in menu
