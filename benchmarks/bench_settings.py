@@ -27,7 +27,7 @@ if BENCH_CONFIG == "postgres":
     # The platform's shared cache on Redis (its own database, emptied by the benchmark before a run).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "webapp.redis_cache.ProcessSharedRedisCache",
             "LOCATION": env("BENCH_CACHE_URL", default="redis://127.0.0.1:6379/13"),
             "KEY_PREFIX": "soundpath",
         }

@@ -138,7 +138,7 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keepdb)
     caches = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": args.cache_url}
+        "default": {"BACKEND": "webapp.redis_cache.ProcessSharedRedisCache", "LOCATION": args.cache_url}
     }
     try:
         with override_settings(**({"CACHES": caches} if args.cache_url else {})):

@@ -200,7 +200,7 @@ def check(base: str, target: Target) -> int:
 @contextmanager
 def uvicorn_server(timeout: float = 180):
     """The platform's web server as `make run` starts it (`python -m webapp.serve`): the page
-    processes and the one demo process, default access log."""
+    processes and the one demo process, access log as WEB_ACCESS_LOG says (off by default)."""
     import httpx
 
     from tests.processes import free_port, stop_process
@@ -298,7 +298,7 @@ def main() -> None:
     notes = [
         f"`python -m webapp.serve` as `make run` starts it: {web_processes()} page process(es) "
         "(BENCH_WEB_PROCESSES; uvicorn, webapp.asgi_pages) and the one Gradio demo process behind them, "
-        "default access log",
+        "access log as make run has it (WEB_ACCESS_LOG, off by default)",
         "DEBUG off (benchmarks.bench_settings); the cached ceilings are the same views in cache_page, on the "
         "configuration's own shared cache",
         f"wrk {WRK_THREADS} threads, closed loop without think time, {SECONDS} s per run, on the same 2 cores",

@@ -70,13 +70,14 @@ class _RequestTokens:
         self.request, self.held = request, {}
 
     def get(self, keys: list[str]) -> list[str]:
-        missing = [key for key in keys if key not in self.held]
-        if missing:
+        if any(key not in self.held for key in keys):
             user = getattr(self.request, "user", None)
-            # What a page asks for next (its user's and the site's), in the same call.
+            # What a page asks for next (its user's and the site's), in the same call. Loading the
+            # user may itself read them, with its account row's token (webapp/accounts/backends.py).
             also = [_token_key(SITE_SCOPE), *([_token_key(_owner_scope(user))] if user is not None else [])]
-            wanted = list(dict.fromkeys([*missing, *(key for key in also if key not in self.held)]))
-            self.held.update(zip(wanted, _tokens(wanted), strict=True))
+            wanted = [key for key in dict.fromkeys([*keys, *also]) if key not in self.held]
+            if wanted:
+                self.held.update(zip(wanted, _tokens(wanted), strict=True))
         return [self.held[key] for key in keys]
 
 
@@ -288,6 +289,28 @@ def user_groups_register(groups_of: Callable[[int], Iterable[str]]) -> None:
     show that user's data; each is bumped with the user's own token."""
     if groups_of not in _USER_GROUPS:
         _USER_GROUPS.append(groups_of)
+
+
+def account_token_read(user_id: int) -> str:
+    """The token of a user's account row (webapp.accounts.backends keeps the row under it). Within
+    a request it is read in the same cache call as that user's and the site's fragment tokens,
+    which the page reads next; never through `request.user`, which is being loaded."""
+    keys = [_token_key(f"account:{user_id}"), _token_key(f"user:{user_id}"), _token_key(SITE_SCOPE)]
+    held = _REQUEST_TOKENS.get()
+    if held is None:
+        return _tokens(keys)[0]
+    missing = [key for key in keys if key not in held.held]
+    if missing:
+        held.held.update(zip(missing, _tokens(missing), strict=True))
+    return held.held[keys[0]]
+
+
+def account_invalidate(*, user_id: int) -> None:
+    """Drop the kept account row now, and again after commit: a reader in between reads the row as
+    it was before and keeps it under the first new token, which the second makes unreachable. The
+    first is what a later step of the same transaction (a test, a migration) sees."""
+    _bump(f"account:{user_id}")
+    transaction.on_commit(lambda: _bump(f"account:{user_id}"))
 
 
 def _tokens(keys: list[str]) -> list[str]:

@@ -42,10 +42,19 @@ def demo_command(socket_path: Path) -> list[str]:
             "--forwarded-allow-ips", "*", "--no-access-log"]  # fmt: skip
 
 
+def access_log_wanted() -> bool:
+    """WEB_ACCESS_LOG: a line per request on the console, off by default. Formatting and writing
+    it, under the handler's lock, was ~15 % of a page process's CPU at 50 users (py-spy, PostgreSQL
+    benchmark); a proxy in front keeps its own access log, and Django logs every error either way."""
+    return env.bool("WEB_ACCESS_LOG", default=False)
+
+
 def pages_command(*, host: str, port: int, processes: int, proxy_headers: bool) -> list[str]:
     command = [UVICORN, "webapp.asgi_pages:application", "--host", host, "--port", str(port)]
     if processes > 1:
         command += ["--workers", str(processes)]
+    if not access_log_wanted():
+        command.append("--no-access-log")
     return command + (["--proxy-headers"] if proxy_headers else [])
 
 

@@ -92,7 +92,7 @@ def test_a_renamed_user_sees_the_new_name_at_once(client, learner, url):
     _page(client, url)
 
     learner.display_name = "Renamed Learner"
-    learner.save(update_fields=["display_name"])  # no invalidation: the shown name is part of the key
+    learner.save(update_fields=["display_name"])  # part of the menu's key; the kept row is renewed at once
 
     assert "Renamed Learner" in _menu(_page(client, url))
 

@@ -64,4 +64,4 @@ def test_debug_only_when_asked_for_and_never_in_production(tmp_path):
 def test_rate_limits_count_in_redis_where_the_broker_is_redis(tmp_path):
     shown = _settings("webapp.settings.base", tmp_path, CELERY_BROKER_URL="redis://127.0.0.1:6379/3")
 
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "webapp.redis_cache.ProcessSharedRedisCache"

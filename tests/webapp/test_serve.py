@@ -144,3 +144,15 @@ def test_page_processes_run_django_on_a_thread_pool_keeping_sqlite_connections_f
     handler, kept_seconds, frozen = _probe_process("webapp.asgi_pages", tmp_path).split()
     assert (handler, frozen) == ("a2wsgi.wsgi", "True") and int(kept_seconds) >= 60
     assert _probe_process("webapp.asgi", tmp_path) == "django.core.handlers.asgi 0 False"
+
+
+def test_page_processes_write_an_access_log_only_when_asked(monkeypatch):
+    from webapp.serve import pages_command
+
+    def command() -> list[str]:
+        return pages_command(host="127.0.0.1", port=8000, processes=2, proxy_headers=False)
+
+    monkeypatch.delenv("WEB_ACCESS_LOG", raising=False)
+    assert "--no-access-log" in command()
+    monkeypatch.setenv("WEB_ACCESS_LOG", "true")
+    assert "--no-access-log" not in command()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 
 from tests.factories import UserFactory
@@ -71,7 +72,7 @@ def _signed_in(client: httpx.Client, user) -> None:
     session = SessionStore()
     session.update({
         "_auth_user_id": str(user.pk),
-        "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+        "_auth_user_backend": settings.AUTHENTICATION_BACKENDS[0],
         "_auth_user_hash": user.get_session_auth_hash(),
     })  # fmt: skip
     session.create()

@@ -1,5 +1,6 @@
 """Sign-up and instructor invitations; log-in, log-out and password reset come from django.contrib.auth."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         next_url = ""
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect(next_url or "home")  # home greets a new learner with "start here"
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
 

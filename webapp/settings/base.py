@@ -131,6 +131,9 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Django's ModelBackend with the signed-in user's row kept in the shared cache (webapp/accounts/
+# backends.py). Sessions signed in before it named ModelBackend: they sign in once more.
+AUTHENTICATION_BACKENDS = ["webapp.accounts.backends.SharedCacheModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -210,7 +213,7 @@ CELERY_TASK_DEFAULT_QUEUE = "cpu"
 # per-process cache: each web process would count its own attempts.
 CACHE_URL = env("CACHE_URL", default=CELERY_BROKER_URL)
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+    CACHES = {"default": {"BACKEND": "webapp.redis_cache.ProcessSharedRedisCache", "LOCATION": CACHE_URL,
                           "KEY_PREFIX": "soundpath"}}  # fmt: skip
 else:
     CACHES = {
