@@ -197,3 +197,21 @@ def test_memberships_removed_in_the_admin_show_in_the_learners_kept_menu(
         client.force_login(learner)
         menu = _menu(_page(client, url))
         assert JOIN in menu and MINE not in menu
+
+
+def test_the_embedded_cache_keeps_a_class_worth_of_pages_and_their_tokens(client, learner):
+    """The database cache (no Redis) culls a third of itself, by key order, on each write past
+    MAX_ENTRIES: at Django's 300, 30 learners' kept pages were re-rendered on nearly every write."""
+    from django.core.cache import cache
+
+    TopicFactory()
+    client.force_login(learner)
+    _page(client, reverse("curriculum:roadmap"))  # the learner's and the site's tokens exist now
+    tokens = {key: cache.get(key) for key in ("fragver:site", f"fragver:user:{learner.pk}")}
+    pages = {f"frag:page:roadmap:user:{n}:kept": f"<main>page {n}</main>" for n in range(1000)}
+
+    cache.set_many(pages, 3600)  # forty learners' five pages each, five times over
+    cache.set("one-more-write", 1, 60)  # each write checks the size, and culls past it
+
+    assert all(tokens.values()) and {key: cache.get(key) for key in tokens} == tokens
+    assert len(cache.get_many(list(pages))) == len(pages)

@@ -212,13 +212,21 @@ CELERY_TASK_DEFAULT_QUEUE = "cpu"
 # default the broker) is Redis, else a database table (`manage.py createcachetable`). Never a
 # per-process cache: each web process would count its own attempts.
 CACHE_URL = env("CACHE_URL", default=CELERY_BROKER_URL)
+# The database cache (no Redis) holds the learners' kept pages and the tokens that invalidate them:
+# at Django's default of 300 entries it culled a third of itself on nearly every write with 30
+# learners, tokens included, and each lost token re-rendered pages (p99 of 2 s at 50 users, the
+# embedded benchmark). Expired entries go first; a page is ~10–60 KB.
+DATABASE_CACHE_MAX_ENTRIES = env.int("DATABASE_CACHE_MAX_ENTRIES", default=20_000)
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "soundpath_cache",
+    "OPTIONS": {"MAX_ENTRIES": DATABASE_CACHE_MAX_ENTRIES},
+}
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "webapp.redis_cache.ProcessSharedRedisCache", "LOCATION": CACHE_URL,
                           "KEY_PREFIX": "soundpath"}}  # fmt: skip
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "soundpath_cache"}
-    }
+    CACHES = {"default": DATABASE_CACHE}
 # Sessions are read from that shared cache and written through to the database: with Redis, a
 # signed-in page costs one query less (on the embedded default the cache is a table too: no change).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

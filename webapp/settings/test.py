@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from webapp.settings.base import *  # noqa: F403
-from webapp.settings.base import DB_POOL_SIZE, database_pool_apply, env
+from webapp.settings.base import DATABASE_CACHE, DB_POOL_SIZE, database_pool_apply, env
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/soundpath")}
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_soundpath")}
@@ -25,9 +25,7 @@ DEMO_UPLOAD_DIR = (
 PROCESS_PROBE_ENABLED = True  # /__probe/process/ (staff only): heavy modules and RSS of the web process
 # A database cache: each test's rate-limit counts roll back with its transaction, so no test sees
 # another's attempts (tests/webapp/test_rate_limits.py checks that Redis is chosen where configured).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "soundpath_cache"}
-}
+CACHES = {"default": DATABASE_CACHE}
 # A test's rows are uncommitted: a rebuild in another thread (its own connection) would not see
 # them, and its cache writes would outlive the test. Rebuilt in the request, still after the stale
 # body was chosen (webapp/fragments.py).
