@@ -44,6 +44,9 @@ class PiperSynthesizer(SpeechSynthesizer):
 
     backend = "piper"
     sample_rate = 22050
+    # Piper's VITS model samples noise: each run of the same text sounds slightly different. A class
+    # (or instance) with this off speaks without it, the same every time.
+    varies = True
     uses_torch = False
     card = ModelCard(
         engine="Piper, en_US joe (medium) voice",
@@ -105,6 +108,8 @@ class PiperSynthesizer(SpeechSynthesizer):
         from piper import SynthesisConfig
 
         config = SynthesisConfig(length_scale=1.0 / speed, volume=0.9)
+        if not self.varies:  # VITS samples its prosody and timing noise: none, the same audio every time
+            config.noise_scale, config.noise_w_scale = 0.0, 0.0
         chunks = list(self._voice.synthesize(text, syn_config=config))
         if not chunks:
             return np.zeros(0, dtype=np.float32), []
