@@ -122,3 +122,19 @@ def test_practice_page_due_counts_follow_the_clock(client, learner, monkeypatch)
     assert ": 0 now, the rest later today" in before
     assert ": 1 now, the rest later today" not in before
     assert ": 1 now" in after
+
+
+def test_a_classs_practice_pages_are_renewed_one_by_one_each_once_a_minute():
+    """Each learner's kept page turns over once a minute, at a second of their own: sixty learners
+    in a row never share one, so a class's pages are not all rendered again in the same second."""
+    from quiz.views.practice import HOME_BODY_SECONDS, home_body_period
+
+    start = 1_800_000_000.0  # a whole minute
+    turnovers = {}
+    for user_id in range(1000, 1060):
+        periods = [home_body_period(user_id=user_id, now=start + s) for s in range(2 * HOME_BODY_SECONDS + 1)]
+        changes = [s for s in range(1, len(periods)) if periods[s] != periods[s - 1]]
+        assert len(changes) == 2 and changes[1] - changes[0] == HOME_BODY_SECONDS
+        turnovers[user_id] = changes[0] % HOME_BODY_SECONDS
+
+    assert len(set(turnovers.values())) == 60
