@@ -2,10 +2,10 @@
 
 Loading `request.user` was the largest single cost of a signed-in page served from its kept body:
 an ORM query built and compiled on every request (~13 % of a page process's CPU at 50 users on
-the PostgreSQL benchmark, py-spy). The row is kept under a token of its own, bumped after any
-save or deletion of the user commits (signals in apps.py), and read in the same cache call as the
-user's page tokens. The token is read before the database, so a row read just before a change
-commits lands under a token nobody reads again. Session checks are Django's, on the kept row:
+the PostgreSQL benchmark, py-spy). The row is kept under a token of its own, bumped by any save
+or deletion of the user, at once and again after its commit (signals in apps.py), and read in the
+same cache call as the user's page tokens. The token is read before the database, so a row read
+while a change is uncommitted lands under a token nobody reads again. Session checks are Django's, on the kept row:
 a changed password still signs the other sessions out, and an inactive user is never kept.
 """
 
