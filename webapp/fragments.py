@@ -113,18 +113,26 @@ def _owner_scope(user) -> str:
 
 
 def fragment_get_or_render(
-    *, name: str, user, render: Callable[[], str], parts: tuple = (), timeout: int = FRAGMENT_TIMEOUT_S
+    *,
+    name: str,
+    user,
+    render: Callable[[], str],
+    parts: tuple = (),
+    timeout: int = FRAGMENT_TIMEOUT_S,
+    keep: Callable[[], bool] = lambda: True,
 ) -> str:
     """The cached HTML of `name` for this user (and `parts`, such as a slug), else `render()`'s,
-    stored. The tokens are read before rendering: a change committed meanwhile bumps them, so a page
-    rendered from older data lands under a key nobody reads again."""
+    stored unless `keep()`, asked after rendering, says that rendering shows something that changes
+    without a token bump (a job still running). The tokens are read before rendering: a change
+    committed meanwhile bumps them, so a page rendered from older data lands under a key nobody reads again."""
     scope = _owner_scope(user)
     tokens = _tokens_read([_token_key(scope), _token_key(SITE_SCOPE)])
     key = ":".join(["frag", name, scope, *tokens, *(str(p) for p in parts)])
     html = cache.get(key)
     if html is None:
         html = render()
-        cache.set(key, html, timeout)
+        if keep():
+            cache.set(key, html, timeout)
     return html
 
 

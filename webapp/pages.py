@@ -20,17 +20,24 @@ def page_get_or_render(
     render: Callable[[], str],
     parts: tuple = (),
     timeout: int = FRAGMENT_TIMEOUT_S,
+    keep: Callable[[], bool] = lambda: True,
 ) -> HttpResponse:
     """The response for a page that shows only the user's own data (under the user's token) and the
     curriculum's (the site's): `render()` renders the whole page with `csrf_token=CSRF_STAND_IN` in
     its context, and each response fills in its own token. `parts` are what else the page depends
     on (a slug); the menu's section and shown user, and the running version (its static files' names,
-    its footer), are added. A request with a message to show (shown once) gets a page rendered for it alone."""
+    its footer), are added. `keep()`, asked after rendering, may leave that rendering unkept
+    (fragment_get_or_render). A request with a message to show (shown once) gets a page rendered for it alone."""
     if get_messages(request):
         return HttpResponse(fragment_csrf_fill(render(), request))
     shell = repr((*site_nav_key(request), running_version().label))
     digest = hashlib.sha256(shell.encode()).hexdigest()[:32]  # the database cache's keys: ≤ 255 chars
     html = fragment_get_or_render(
-        name=f"page:{name}", user=request.user, render=render, parts=(*parts, digest), timeout=timeout
+        name=f"page:{name}",
+        user=request.user,
+        render=render,
+        parts=(*parts, digest),
+        timeout=timeout,
+        keep=keep,
     )
     return HttpResponse(fragment_csrf_fill(html, request))

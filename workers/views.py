@@ -6,8 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from webapp.fragments import CSRF_STAND_IN
+from webapp.pages import page_get_or_render
 from webapp.uploads import upload_refusal
 from workers import selectors, services
 from workers.forms import JobForm
@@ -23,10 +26,23 @@ def _job_or_404(job_id, user) -> InferenceJob:
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = list(selectors.jobs_for_user(user=request.user)[:100])
-    places = selectors.job_places(jobs=jobs)
-    rows = [(job, places.get(job.id)) for job in jobs]
-    return render(request, "workers/job_list.html", {"jobs": jobs, "rows": rows})
+    settled = []
+
+    def render_page() -> str:
+        jobs = list(selectors.jobs_for_user(user=request.user)[:100])
+        places = selectors.job_places(jobs=jobs)
+        settled.append(all(job.is_finished for job in jobs))
+        context = {
+            "jobs": jobs,
+            "rows": [(job, places.get(job.id)) for job in jobs],
+            "csrf_token": CSRF_STAND_IN,
+        }
+        return render_to_string("workers/job_list.html", context, request=request)
+
+    # Kept per learner only while every job has finished: a finished job never changes again, and a
+    # new or deleted one bumps the learner's token (workers.apps). A waiting or running job's progress
+    # and place in line move without one, so such a list is rendered for each request.
+    return page_get_or_render(request, name="jobs", render=render_page, keep=lambda: settled[-1])
 
 
 @login_required

@@ -29,7 +29,7 @@ def _menu(html: str) -> str:
     return html[html.index('<nav class="nav"') : html.index("</nav>", html.index('<nav class="nav"'))]
 
 
-@pytest.fixture(params=["workers:jobs", "curriculum:roadmap"], ids=["menu-alone", "page-kept-whole"])
+@pytest.fixture(params=["privacy:my_data", "curriculum:roadmap"], ids=["menu-alone", "page-kept-whole"])
 def url(request, db):
     TopicFactory()  # a roadmap with a phase
     return reverse(request.param)

@@ -359,3 +359,17 @@ def test_the_job_list_reads_the_line_once_however_many_jobs_wait(client, learner
     with_two = queries()
     submit(learner), submit(learner), submit(learner)
     assert queries() == with_two
+
+
+@pytest.mark.django_db
+def test_the_job_list_follows_the_line_as_other_learners_jobs_start(client, learner, sent, submit):
+    others = submit(UserFactory())
+    mine = submit(learner)
+    client.force_login(learner)
+    before = client.get("/jobs/").content.decode()
+
+    InferenceJob.objects.filter(id=others.id).update(status="running")  # a worker took it: no signal
+    after = client.get("/jobs/").content.decode()
+
+    assert mine.status == "queued"
+    assert "busy: 2nd in line" in before and "busy: 1st in line" in after
