@@ -47,7 +47,7 @@ def _sqlite_prepare(*, fresh: bool) -> None:
     os.environ.pop("CELERY_BROKER_URL", None)
     os.environ.pop("CACHE_URL", None)
     if fresh:
-        for name in ("soundpath.sqlite3", "celery-broker.sqlite3"):
+        for name in ("soundpath.sqlite3", "cache.sqlite3", "celery-broker.sqlite3"):
             for suffix in ("", "-wal", "-shm"):
                 (var / f"{name}{suffix}").unlink(missing_ok=True)
 
