@@ -25,9 +25,30 @@ PAGE_SQLITE_CONN_MAX_AGE_S = 300
 
 def _keep_sqlite_connections() -> None:
     """Before Django is set up (its connections read the settings on first use)."""
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        database["CONN_MAX_AGE"] = PAGE_SQLITE_CONN_MAX_AGE_S
+    for database in settings.DATABASES.values():  # the main file, and the cache's own file
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            database["CONN_MAX_AGE"] = PAGE_SQLITE_CONN_MAX_AGE_S
+
+
+def _request_state_per_thread() -> None:
+    """Django keeps each request's cache handles, URL prefix and urlconf, language and time zone
+    in asgiref Locals that are not thread-critical: every read takes a lock shared by all the
+    process's threads, so that the values can follow a request across sync_to_async hops. Here a
+    request runs whole in one pool thread, and with 32 of them under one GIL those locks formed
+    convoys: a thread switched out while holding one kept the rest waiting (py-spy: 51 s of thread
+    time in 12 s of one process on those locks, and p99 spikes of 2–3 s even for a page from
+    Django's cache). Thread-critical Locals are plain thread-locals in these threads: no lock."""
+    from asgiref.local import Local
+    from django.core.cache import caches
+    from django.urls import base as urls_base
+    from django.utils import timezone
+    from django.utils.translation import trans_real
+
+    caches._connections = Local(thread_critical=True)
+    urls_base._prefixes = Local(thread_critical=True)
+    urls_base._urlconfs = Local(thread_critical=True)
+    trans_real._active = Local(thread_critical=True)
+    timezone._active = Local(thread_critical=True)
 
 
 def _django_pages_app():
@@ -35,10 +56,14 @@ def _django_pages_app():
     from django.core.wsgi import get_wsgi_application
 
     _keep_sqlite_connections()
-    return WSGIMiddleware(get_wsgi_application(), workers=settings.WEB_THREADS)
+    application = get_wsgi_application()
+    _request_state_per_thread()
+    return WSGIMiddleware(application, workers=settings.WEB_THREADS)
 
 
 django_app = _django_pages_app()  # first: sets Django up before anything imports models
+
+from webapp.warm_up import django_warm_up  # noqa: E402 - needs Django set up
 
 # /demos/<slug> and everything under it; /demos/ itself is Django's index of the demos.
 DEMO_PATH = re.compile(r"^/demos/[^/]+")
@@ -73,6 +98,7 @@ def build_application(*, demo_socket: str | None):
 application = build_application(
     demo_socket=os.environ.get("SOUNDPATH_DEMO_SOCKET") if settings.DEMOS_ENABLED else None
 )
+django_warm_up()  # URL patterns, tag libraries and templates: before the first request, not in it
 # What start-up loaded (modules, settings, URL patterns) lives as long as the process: frozen, the
 # collector stops walking it, and a full collection under load pauses a few ms instead of ~90 ms
 # (measured with the 200-learner dashboard's rebuild).

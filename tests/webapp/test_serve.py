@@ -129,6 +129,11 @@ def _probe_process(module: str, tmp_path: Path) -> str:
         "print(type(app.django_app).__module__, connections['default'].settings_dict['CONN_MAX_AGE'], "
         "gc.get_freeze_count() > 0)"
     )
+    return _probe_line(probe, tmp_path)
+
+
+def _probe_line(probe: str, tmp_path: Path) -> str:
+    """The last line `probe` (Python) prints in a fresh process, on a SQLite database of its own."""
     env = process_env(db_name="unused", DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=WAIT_S)  # fmt: skip
@@ -144,6 +149,41 @@ def test_page_processes_run_django_on_a_thread_pool_keeping_sqlite_connections_f
     handler, kept_seconds, frozen = _probe_process("webapp.asgi_pages", tmp_path).split()
     assert (handler, frozen) == ("a2wsgi.wsgi", "True") and int(kept_seconds) >= 60
     assert _probe_process("webapp.asgi", tmp_path) == "django.core.handlers.asgi 0 False"
+
+
+def test_page_processes_keep_djangos_request_state_in_plain_thread_locals(tmp_path):
+    """Django's default asgiref Locals take one lock per process on every read: with 32 threads
+    under one GIL they formed convoys (p99 spikes of 2–3 s, even for a page from Django's cache).
+    The page processes run each request whole in one thread, so theirs are thread-critical; the
+    demo process (ASGI, with sync_to_async hops) keeps Django's."""
+    probe = (
+        "import {module}; from django.core.cache import caches; from django.urls import base; "
+        "from django.utils import timezone; from django.utils.translation import trans_real; "
+        "print(*(type(local).__name__ for local in (caches._connections, base._prefixes, base._urlconfs, "
+        "trans_real._active, timezone._active)))"
+    )
+
+    def kinds(module: str) -> set[str]:
+        return set(_probe_line(probe.format(module=module), tmp_path).split())
+
+    assert kinds("webapp.asgi_pages") == {"_ThreadCriticalLocal"}
+    assert kinds("webapp.asgi") == {"_DefaultLocal"}
+
+
+def test_page_processes_load_urls_and_compile_templates_before_their_first_request(tmp_path):
+    """Loaded lazily, they held the first requests of a fresh process behind module locks (the
+    embedded benchmark's first run of a page: p99 7.5 s, against 0.4 s for the runs after it)."""
+    probe = (
+        "import webapp.asgi_pages; from django.template import engines; from django.urls import get_resolver; "
+        "from webapp.warm_up import project_template_names; "
+        "kept = engines.all()[0].engine.template_loaders[0].get_template_cache; "
+        "print(get_resolver()._populated, len(project_template_names()), "
+        "sum(name in kept for name in project_template_names()), 'curriculum/roadmap.html' in kept)"
+    )
+    populated, templates, compiled, roadmap = _probe_line(probe, tmp_path).split()
+
+    assert (populated, roadmap) == ("True", "True")
+    assert int(templates) >= 40 and int(compiled) == int(templates)
 
 
 def test_page_processes_write_an_access_log_only_when_asked(monkeypatch):
