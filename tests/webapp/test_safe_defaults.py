@@ -46,7 +46,7 @@ def test_embedded_default_has_its_own_key_and_no_debug(tmp_path):
     assert shown["key"] == (tmp_path / "secret-key").read_text().strip()
     assert "insecure" not in shown["key"]
     assert shown["debug"] is False and shown["finders"] is False
-    assert shown["cache"] == "django.core.cache.backends.db.DatabaseCache"  # shared by every process
+    assert shown["cache"] == "webapp.db_cache.SingleStatementDatabaseCache"  # a table every process shares
 
 
 def test_debug_only_when_asked_for_and_never_in_production(tmp_path):
