@@ -5,8 +5,9 @@ or inserts it. On SQLite (the embedded default) that transaction holds the datab
 lock from its first statement to its commit, across the Python code between them. Under load that
 code waits for the GIL behind the process's other request threads, so one write holds the lock for
 tens of milliseconds, and every other writer (a learner's progress, a session, a page being kept)
-sleeps in SQLite's busy handler meanwhile: the embedded benchmark's p99 went to 1.5–4.8 s while five
-progress changes a second ran, against 0.4 s with none. Here each write is one upsert: the lock is
+sleeps in SQLite's busy handler meanwhile. (Measured alone, this change did not move the embedded
+benchmark's p99 spikes: their cause was the page processes' asgiref locks, webapp/asgi_pages.py.
+It is kept because the lock is held for one statement now.) Here each write is one upsert: the lock is
 held only while SQLite runs that statement, with the GIL released. PostgreSQL (and SQLite since
 3.24) have the same `INSERT … ON CONFLICT`. Reads, deletions and culling are Django's.
 """
