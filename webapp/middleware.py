@@ -3,6 +3,7 @@ get in the ASGI app (they are not Django responses, so Django's middleware never
 short 503 page while the database cannot be reached; and the ASGI guards in front of everything: a
 bounded request body, and sign-in, declared size and a file count for demo uploads."""
 
+import asyncio
 import json
 import logging
 import os
@@ -136,6 +137,29 @@ async def _body_within(receive, max_bytes: int) -> bytes | None:
             return b"".join(parts)
 
 
+async def _drain_refused_body(receive, *, max_bytes: int, idle_s: float = 0.25, max_s: float = 2.0) -> None:
+    """Read and drop what the client still sends of a refused body, for a bounded time and size,
+    before the 413 goes out. The server closes the connection after that answer; closing a socket
+    with unread bytes in it makes the kernel send a reset, which can reach the client before the
+    413 does (the client sees "connection reset", not the reason). A lingering close, as HTTP
+    servers do."""
+    loop = asyncio.get_running_loop()
+    deadline, drained = loop.time() + max_s, 0
+    while drained <= max_bytes:
+        timeout = min(idle_s, deadline - loop.time())
+        if timeout <= 0:
+            return
+        try:
+            message = await asyncio.wait_for(receive(), timeout)
+        except TimeoutError:
+            return  # the client has stopped sending (and waits for the answer)
+        if message["type"] != "http.request":
+            return
+        drained += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
 def _replayed(body: bytes, receive):
     """A receive that gives the body read ahead once, then whatever the client says next (its
     disconnect)."""
@@ -154,7 +178,8 @@ class RequestSizeLimitMiddleware:
     `max_unannounced_bytes` (below Django's in-memory spool size, so it never reaches the disk): past
     that the app never runs, whether or not it would have read the body (Django's WSGI handler reads
     none without a declared length). Past a limit the app is told the client went away, whatever
-    it started to answer is dropped, and the client gets 413. Browsers always declare the length of
+    it started to answer is dropped, and the client gets 413 once what it still sends of the body begun
+    has been read and dropped for a moment (see `_drain_refused_body`). Browsers always declare the length of
     a form or file upload."""
 
     def __init__(self, app, max_bytes: int, max_unannounced_bytes: int | None = None):
@@ -175,6 +200,7 @@ class RequestSizeLimitMiddleware:
             if body is None:
                 log.info("chunked body past %d bytes refused: %s %s", self.max_unannounced_bytes,
                          scope.get("method"), scope["path"])  # fmt: skip
+                await _drain_refused_body(receive, max_bytes=self.max_unannounced_bytes)
                 await _respond(send, 413, _too_large_page(self.max_unannounced_bytes))
                 return
             receive = _replayed(body, receive)
@@ -205,6 +231,7 @@ class RequestSizeLimitMiddleware:
                 raise
             log.info("request body past %d bytes cut off: %s %s", limit, scope.get("method"), scope["path"])
         if state["over"] and not state["started"]:
+            await _drain_refused_body(receive, max_bytes=self.max_unannounced_bytes)
             await _respond(send, 413, _too_large_page(limit))
 
 
