@@ -12,6 +12,7 @@ from demos.diarization import (
     available_backends,
     build,
     diarize,
+    overlap_note,
     pyannote_sample,
     summary_text,
 )
@@ -130,6 +131,34 @@ def test_diarize_the_sample_and_score_it(learner_request, inline_jobs):
         "reference: speaker91",
     ]
     assert der_plot.axes[0].get_title().startswith(f"DER {100 * der.der:.1f} %")
+
+
+@pytest.mark.django_db
+def test_the_overlap_switch_asks_the_diarizer_for_second_speaker_labels(learner_request, inline_jobs):
+    """The switch reaches the worker's job as `label_overlap` (and only when on); the sample's two
+    women talk over each other at times, which the default's labels then show."""
+    from workers.models import InferenceJob
+
+    wav, _ = pyannote_sample()
+
+    *_, plain_rows, _rttm, _der, _plot = diarize(wav, 2, None, request=learner_request)
+    *_, marked_rows, _rttm, _der, _plot = diarize(wav, 2, None, request=learner_request, label_overlap=True)
+
+    params = sorted((job.params for job in InferenceJob.objects.all()), key=len)
+    assert params == [{"num_speakers": 2}, {"num_speakers": 2, "label_overlap": True}]
+
+    def overlaps(rows):
+        return sum(
+            a[0] != b[0] and a[1] < b[2] and b[1] < a[2] for i, a in enumerate(rows) for b in rows[i + 1 :]
+        )
+
+    assert overlaps(plain_rows) == 0 and overlaps(marked_rows) > 0
+
+
+def test_the_overlap_switch_says_what_each_diarizer_does_with_overlap():
+    note = overlap_note()
+    assert "spectral-dvector with this switch" in note
+    assert "vad-embedding-clustering never" in note
 
 
 @pytest.mark.django_db

@@ -239,15 +239,27 @@ class SpeakerEncoder(Engine):
 
 class Diarizer(Engine):
     capability = "diarization"
+    # How a backend treats overlapped speech: "never" (one label per moment), "on request" (a second
+    # speaker where two voices fit about equally, when `label_overlap` asks for it) or "always" (a
+    # trained overlap model). The demo says which, beside its overlap switch.
+    overlap_labels: ClassVar[str] = "never"
 
     @abstractmethod
     def diarize(
-        self, audio: np.ndarray, *, num_speakers: int | None = None, progress: ProgressFn = no_progress
+        self,
+        audio: np.ndarray,
+        *,
+        num_speakers: int | None = None,
+        label_overlap: bool = False,
+        progress: ProgressFn = no_progress,
     ) -> Diarization: ...
 
     def infer(self, inputs: JobInputs, progress: ProgressFn = no_progress) -> EngineOutput:
         n = inputs.params.get("num_speakers")
-        result = self.diarize(_one_audio(inputs), num_speakers=int(n) if n else None, progress=progress)
+        result = self.diarize(
+            _one_audio(inputs), num_speakers=int(n) if n else None,
+            label_overlap=inputs.params.get("label_overlap") is True, progress=progress,
+        )  # fmt: skip
         data = {"speaker_count": result.speaker_count, "turns": [asdict(t) for t in result.turns]}
         return EngineOutput(data, files={"diarization.rttm": result.rttm().encode()})
 

@@ -157,7 +157,12 @@ class ClusteringDiarizer(Diarizer):
         self._encoder.ensure_loaded()
 
     def diarize(
-        self, audio: np.ndarray, *, num_speakers: int | None = None, progress: ProgressFn = no_progress
+        self,
+        audio: np.ndarray,
+        *,
+        num_speakers: int | None = None,
+        label_overlap: bool = False,  # one label per window: this cascade has no notion of overlap
+        progress: ProgressFn = no_progress,
     ) -> Diarization:
         self.ensure_loaded()
         progress(0.0, "finding speech (Silero VAD)")

@@ -34,6 +34,7 @@ class PyannoteDiarizer(Diarizer):
 
     backend = "pyannote"
     sample_rate = 16000
+    overlap_labels = "always"
     uses_torch = True
     card = ModelCard(
         engine="pyannote.audio speaker-diarization pipeline",
@@ -66,7 +67,12 @@ class PyannoteDiarizer(Diarizer):
         self._pipeline.to(torch.device(self.device))
 
     def diarize(
-        self, audio: np.ndarray, *, num_speakers: int | None = None, progress: ProgressFn = no_progress
+        self,
+        audio: np.ndarray,
+        *,
+        num_speakers: int | None = None,
+        label_overlap: bool = False,  # unused: its segmentation model labels overlap whatever is asked
+        progress: ProgressFn = no_progress,
     ) -> Diarization:
         import torch
 

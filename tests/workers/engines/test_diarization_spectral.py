@@ -163,3 +163,26 @@ def test_short_windows_join_clusters_without_making_their_own():
     everywhere = cluster_reliable(windows, lengths, num_speakers=None, max_speakers=8, merge_cosine=0.85,
                                   reliable_s=None)  # fmt: skip
     assert len(set(everywhere)) == 2 and set(everywhere[40:]) != set(everywhere[:1])
+
+
+def _overlapping_pairs(turns: list[dict]) -> int:
+    return sum(
+        a["speaker"] != b["speaker"] and a["start"] < b["end"] and b["start"] < a["end"]
+        for a, b in itertools.combinations(turns, 2)
+    )
+
+
+def test_a_second_speaker_is_labelled_where_voices_overlap_only_when_asked(pool):
+    """The default diarizer gives one label per moment unless the job asks for overlap labels
+    (the demo's switch): then it adds the runner-up speaker where two voices fit about equally."""
+    conv = conversation(pool, ["sample-speaker91", "cate", "heath"], seconds=40, seed=11, name="ov")
+    assert conv.annotation().get_overlap().duration() > 1.0  # the mix has overlapped speech to find
+    diarizer = SpectralDVectorDiarizer()
+    audio = {"audio": conv.audio}
+
+    plain = diarizer.infer(JobInputs(audio=audio)).data
+    marked = diarizer.infer(JobInputs(audio=audio, params={"label_overlap": True})).data
+
+    assert _overlapping_pairs(plain["turns"]) == 0
+    assert _overlapping_pairs(marked["turns"]) > 0
+    assert SpectralDVectorDiarizer.overlap_labels == "on request"
