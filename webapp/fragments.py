@@ -299,18 +299,33 @@ def user_groups_register(groups_of: Callable[[int], Iterable[str]]) -> None:
         _USER_GROUPS.append(groups_of)
 
 
-def account_token_read(user_id: int) -> str:
-    """The token of a user's account row (webapp.accounts.backends keeps the row under it). Within
-    a request it is read in the same cache call as that user's and the site's fragment tokens,
-    which the page reads next; never through `request.user`, which is being loaded."""
+def _account_row_key(user_id: int) -> str:
+    return f"account-row:{user_id}"
+
+
+def account_row_read(user_id: int) -> tuple[str, object | None]:
+    """The token of a user's account row, and the row webapp.accounts.backends kept under that
+    token (None if none is). The row is kept beside its token under one key per user, so it comes
+    in the same cache call as the tokens: within a request, that user's and the site's fragment
+    tokens too, which the page reads next (never through `request.user`, which is being loaded).
+    A row kept under an older token is not returned."""
     keys = [_token_key(f"account:{user_id}"), _token_key(f"user:{user_id}"), _token_key(SITE_SCOPE)]
+    row_key = _account_row_key(user_id)
     held = _REQUEST_TOKENS.get()
-    if held is None:
-        return _tokens(keys)[0]
-    missing = [key for key in keys if key not in held.held]
-    if missing:
-        held.held.update(zip(missing, _tokens(missing), strict=True))
-    return held.held[keys[0]]
+    missing = keys if held is None else [key for key in keys if key not in held.held]
+    found = cache.get_many([*missing, row_key])
+    tokens = dict(zip(missing, _tokens_filled(missing, found), strict=True))
+    if held is not None:
+        held.held.update(tokens)
+        tokens = held.held
+    token = tokens[keys[0]]
+    kept = found.get(row_key)
+    return token, kept[1] if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == token else None
+
+
+def account_row_keep(user_id: int, token: str, row: object, timeout: int) -> None:
+    """Keep `row` for readers of `token` (read before the row was: see account_row_read)."""
+    cache.set(_account_row_key(user_id), (token, row), timeout)
 
 
 def account_invalidate(*, user_id: int) -> None:
@@ -324,7 +339,11 @@ def account_invalidate(*, user_id: int) -> None:
 def _tokens(keys: list[str]) -> list[str]:
     """The current token of each scope; a missing one (never bumped, or evicted by Redis) gets a new
     random token rather than a fixed default, so an eviction can't make old entries reachable again."""
-    found = cache.get_many(keys)
+    return _tokens_filled(keys, cache.get_many(keys))
+
+
+def _tokens_filled(keys: list[str], found: dict) -> list[str]:
+    """The tokens of `keys` from `found` (a get_many's answer), a new one for each missing."""
     for key in keys:
         if key not in found:
             cache.add(key, uuid4().hex, None)

@@ -3,15 +3,14 @@ cache on later requests, and never served once the account changed — deactivat
 password changed or its name edited, the next request sees it."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import TopicFactory, UserFactory
-from webapp.accounts.backends import SharedCacheModelBackend, _account_key
-from webapp.fragments import account_token_read
+from webapp.accounts.backends import SharedCacheModelBackend
+from webapp.fragments import account_row_keep, account_row_read
 from webapp.privacy.deletion import user_account_delete
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +98,23 @@ def test_an_edited_name_shows_at_the_next_request(client, roadmap, django_captur
     assert "Ann After" in page and "Ann Before" not in page
 
 
+def test_a_kept_row_comes_in_the_same_cache_call_as_the_tokens(client, roadmap):
+    """A warm kept page asks the cache three times: the session, then the account row with its
+    token and the page's tokens, then the kept page. (Four when the row was a read of its own.)"""
+    from django.conf import settings
+
+    client.force_login(UserFactory())
+    client.get(roadmap)  # the row and the page kept
+    table = settings.CACHES["default"]["LOCATION"]
+
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(roadmap).status_code == 200
+
+    reads = [q["sql"] for q in warm.captured_queries if q["sql"].startswith("SELECT") and table in q["sql"]]
+    assert len(reads) == 3
+    assert sum("account-row:" in sql and "fragver:" in sql for sql in reads) == 1
+
+
 def test_one_learners_kept_row_is_never_anothers(roadmap):
     ann, bob = UserFactory(display_name="Ann Example"), UserFactory(display_name="Bob Other")
     ann_client, bob_client = Client(), Client()
@@ -124,7 +140,8 @@ def test_a_row_read_while_a_change_is_uncommitted_is_not_served_after_the_commit
         # What a reader outside this transaction would have kept: the committed row, as it was.
         stale = type(user).objects.get(pk=user.pk)
         stale.display_name = "Before Commit"
-        cache.set(_account_key(user.pk, account_token_read(user.pk)), stale, 60)
+        token, _kept = account_row_read(user.pk)
+        account_row_keep(user.pk, token, stale, 60)
 
     assert SharedCacheModelBackend().get_user(user.pk).display_name == "After Commit"
     assert "After Commit" in client.get(roadmap).content.decode()

@@ -3,24 +3,20 @@
 Loading `request.user` was the largest single cost of a signed-in page served from its kept body:
 an ORM query built and compiled on every request (~13 % of a page process's CPU at 50 users on
 the PostgreSQL benchmark, py-spy). The row is kept under a token of its own, bumped by any save
-or deletion of the user, at once and again after its commit (signals in apps.py), and read in the
-same cache call as the user's page tokens. The token is read before the database, so a row read
-while a change is uncommitted lands under a token nobody reads again. Session checks are Django's, on the kept row:
+or deletion of the user, at once and again after its commit (signals in apps.py). Row and token
+are kept together under one key, read in the same cache call as the token and the user's page
+tokens: one round trip to the cache for all of them. The token is read before the database, so a
+row read while a change is uncommitted is kept with a token nobody holds after the commit. Session checks are Django's, on the kept row:
 a changed password still signs the other sessions out, and an inactive user is never kept.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
 
-from webapp.fragments import account_token_read
+from webapp.fragments import account_row_keep, account_row_read
 
 ACCOUNT_KEPT_S = 10 * 60  # a bump is what invalidates; the lifetime only frees the space
-
-
-def _account_key(user_id, token: str) -> str:
-    return f"account:{user_id}:{token}"
 
 
 class SharedCacheModelBackend(ModelBackend):
@@ -29,10 +25,9 @@ class SharedCacheModelBackend(ModelBackend):
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None
-        key = _account_key(user_id, account_token_read(user_id))
-        user = cache.get(key)
+        token, user = account_row_read(user_id)
         if user is None:
             user = super().get_user(user_id)  # None for a missing or inactive user: not kept
             if user is not None:
-                cache.set(key, user, ACCOUNT_KEPT_S)
+                account_row_keep(user_id, token, user, ACCOUNT_KEPT_S)
         return user if user is not None and self.user_can_authenticate(user) else None
