@@ -68,6 +68,7 @@ class _RequestTokens:
 
     def __init__(self, request):
         self.request, self.held = request, {}
+        self.slots: dict[str, object] = {}  # page slots read ahead (page_slot_key), found or None
 
     def get(self, keys: list[str]) -> list[str]:
         if any(key not in self.held for key in keys):
@@ -112,6 +113,14 @@ def _owner_scope(user) -> str:
     return f"user:{user.pk}" if user.is_authenticated else "anonymous"
 
 
+def fragment_key(*, name: str, user, parts: tuple = ()) -> str:
+    """The key of `name`'s fragment for this user now: it names the user's and the site's current
+    tokens (read before rendering), so a bump makes it unreachable."""
+    scope = _owner_scope(user)
+    tokens = _tokens_read([_token_key(scope), _token_key(SITE_SCOPE)])
+    return ":".join(["frag", name, scope, *tokens, *(str(p) for p in parts)])
+
+
 def fragment_get_or_render(
     *,
     name: str,
@@ -125,9 +134,7 @@ def fragment_get_or_render(
     stored unless `keep()`, asked after rendering, says that rendering shows something that changes
     without a token bump (a job still running). The tokens are read before rendering: a change
     committed meanwhile bumps them, so a page rendered from older data lands under a key nobody reads again."""
-    scope = _owner_scope(user)
-    tokens = _tokens_read([_token_key(scope), _token_key(SITE_SCOPE)])
-    key = ":".join(["frag", name, scope, *tokens, *(str(p) for p in parts)])
+    key = fragment_key(name=name, user=user, parts=parts)
     html = cache.get(key)
     if html is None:
         html = render()
@@ -303,6 +310,26 @@ def _account_row_key(user_id: int) -> str:
     return f"account-row:{user_id}"
 
 
+def page_slot_key(scope: str, full_path: str) -> str:
+    """Where the page kept for `scope` (a user) at `full_path` lives, whatever the tokens: its value
+    names the token-bearing key it was rendered under (webapp/pages.py). Sorts before the tokens'
+    keys, so the database cache's cull (by key order) takes pages before tokens."""
+    return f"frag:slot:{scope}:{hashlib.sha256(full_path.encode()).hexdigest()[:32]}"
+
+
+def page_slot_of(request) -> str:
+    """The page slot of this request's user and address."""
+    return page_slot_key(_owner_scope(request.user), request.get_full_path())
+
+
+def page_slot_prefetched(slot: str) -> tuple[bool, object]:
+    """(True, what was found) when this request read `slot` ahead with its tokens, else (False, None)."""
+    held = _REQUEST_TOKENS.get()
+    if held is None or slot not in held.slots:
+        return False, None
+    return True, held.slots[slot]
+
+
 def account_row_read(user_id: int) -> tuple[str, object | None]:
     """The token of a user's account row, and the row webapp.accounts.backends kept under that
     token (None if none is). The row is kept beside its token under one key per user, so it comes
@@ -313,11 +340,18 @@ def account_row_read(user_id: int) -> tuple[str, object | None]:
     row_key = _account_row_key(user_id)
     held = _REQUEST_TOKENS.get()
     missing = keys if held is None else [key for key in keys if key not in held.held]
-    found = cache.get_many([*missing, row_key])
+    # The page this request asks for, as kept for this user, in the same call (a GET: what a page
+    # kept whole answers); page_get_or_render checks that it was rendered under today's tokens.
+    slot = None
+    if held is not None and held.request.method == "GET":
+        slot = page_slot_key(f"user:{user_id}", held.request.get_full_path())
+    found = cache.get_many([*missing, row_key, *([slot] if slot else [])])
     tokens = dict(zip(missing, _tokens_filled(missing, found), strict=True))
     if held is not None:
         held.held.update(tokens)
         tokens = held.held
+        if slot is not None:
+            held.slots[slot] = found.get(slot)
     token = tokens[keys[0]]
     kept = found.get(row_key)
     return token, kept[1] if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == token else None

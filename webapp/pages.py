@@ -1,14 +1,24 @@
 """Whole pages kept per user in the shared cache (webapp/fragments.py): the menu, the body and the
-footer rendered once per user, until that user's data or the curriculum changes, so a kept page
-costs two cache reads and the fill of this request's CSRF token, near Django's whole-page cache."""
+footer rendered once per user, until that user's data or the curriculum changes. A page is kept in
+one slot per user and address, with the token-bearing key it was rendered under; the slot is read in
+the same cache call as the signed-in user's row and tokens (webapp/fragments.py, account_row_read),
+so a kept page costs two cache reads (the session, then that one) and the fill of this request's
+CSRF token, as Django's whole-page cache does."""
 
 import hashlib
 from collections.abc import Callable
 
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from webapp.fragments import FRAGMENT_TIMEOUT_S, fragment_csrf_fill, fragment_get_or_render
+from webapp.fragments import (
+    FRAGMENT_TIMEOUT_S,
+    fragment_csrf_fill,
+    fragment_key,
+    page_slot_of,
+    page_slot_prefetched,
+)
 from webapp.site_nav import site_nav_key
 from webapp.source import running_version
 
@@ -32,12 +42,15 @@ def page_get_or_render(
         return HttpResponse(fragment_csrf_fill(render(), request))
     shell = repr((*site_nav_key(request), running_version().label))
     digest = hashlib.sha256(shell.encode()).hexdigest()[:32]  # the database cache's keys: ≤ 255 chars
-    html = fragment_get_or_render(
-        name=f"page:{name}",
-        user=request.user,
-        render=render,
-        parts=(*parts, digest),
-        timeout=timeout,
-        keep=keep,
-    )
+    key = fragment_key(name=f"page:{name}", user=request.user, parts=(*parts, digest))
+    slot = page_slot_of(request)
+    read_ahead, kept = page_slot_prefetched(slot)
+    if not read_ahead:
+        kept = cache.get(slot)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
+        html = kept[1]
+    else:  # none kept, or kept under older tokens or for another shell: render, keep (key, html)
+        html = render()
+        if keep():
+            cache.set(slot, (key, html), timeout)
     return HttpResponse(fragment_csrf_fill(html, request))
