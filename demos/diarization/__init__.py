@@ -173,7 +173,7 @@ def build():
         progress=gr.Progress(),  # noqa: B008
     ):
         return diarize(
-            path, speakers, reference, request=request, backend=backend, label_overlap=overlap is True,
+            path, speakers, reference, request=request, backend=backend, label_overlap=overlap,
             progress=progress,
         )  # fmt: skip
 
